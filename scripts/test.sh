@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# Installs what is needed, builds exfilter with warnings as errors and runs the
+# whole test suite: unit and integration tests, then again under
+# AddressSanitizer + UndefinedBehaviorSanitizer, the pipeline tests under
+# ThreadSanitizer, and the parser fuzz target for a bounded time.
+# Usage: scripts/test.sh [--quick]   (--quick: the plain build and tests only)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$(pwd)
+jobs=$(nproc)
+fuzz_seconds=${EXFILTER_FUZZ_SECONDS:-60}
+
+step() { printf '\n==== %s ====\n' "$*"; }
+
+"$root/scripts/install-deps.sh"
+
+configure() {  # configure DIR [cmake args...]
+  local dir=$1; shift
+  cmake -S "$root" -B "$dir" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DEXFILTER_WERROR=ON "$@" >/dev/null
+}
+
+step "build (RelWithDebInfo, -Werror)"
+configure build/release
+cmake --build build/release -j "$jobs"
+step "tests"
+ctest --test-dir build/release -j "$jobs" --output-on-failure --timeout 600
+
+[ "${1:-}" = "--quick" ] && exit 0
+
+step "build and tests under AddressSanitizer + UndefinedBehaviorSanitizer"
+configure build/asan -DEXFILTER_SANITIZE=address,undefined -DEXFILTER_BENCH=OFF
+cmake --build build/asan -j "$jobs"
+ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+  ctest --test-dir build/asan -j "$jobs" --output-on-failure --timeout 900
+
+step "pipeline tests under ThreadSanitizer"
+configure build/tsan -DEXFILTER_SANITIZE=thread -DEXFILTER_BENCH=OFF
+cmake --build build/tsan -j "$jobs"
+TSAN_OPTIONS="suppressions=$root/tests/tsan.supp halt_on_error=1 second_deadlock_stack=1" \
+  ctest --test-dir build/tsan -j "$jobs" -L pipeline --output-on-failure --timeout 900
+
+step "parser fuzzing for ${fuzz_seconds}s (libFuzzer, ASan+UBSan)"
+CXX=clang++-14 configure build/fuzz -DEXFILTER_FUZZ=ON -DEXFILTER_BENCH=OFF -DBUILD_TESTING=ON
+cmake --build build/fuzz -j "$jobs" --target parser_fuzz
+mkdir -p build/fuzz/corpus
+cp "$root"/../shared/corpus/*.ndjson "$root"/../shared/corpus/pages/*.json build/fuzz/corpus/ 2>/dev/null || true
+build/fuzz/tests/fuzz/parser_fuzz -max_total_time="$fuzz_seconds" -max_len=65536 \
+  -print_final_stats=1 build/fuzz/corpus 2>&1 | tail -n 15
+echo "fuzzing: no crash in ${fuzz_seconds}s"
