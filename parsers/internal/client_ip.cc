@@ -1,0 +1,71 @@
+#include "parsers/internal/client_ip.h"
+
+namespace exfilter::internal {
+
+bool IsIpv4(std::string_view s) {
+  int parts = 0;
+  size_t i = 0;
+  while (true) {
+    int v = 0, n = 0;
+    while (i < s.size() && s[i] >= '0' && s[i] <= '9' && n < 4) {
+      v = v * 10 + (s[i] - '0');
+      ++i;
+      ++n;
+    }
+    if (n == 0 || n > 3 || v > 255) return false;
+    ++parts;
+    if (i == s.size()) return parts == 4;
+    if (s[i] != '.' || parts == 4) return false;
+    ++i;
+  }
+}
+
+bool IsIpv6(std::string_view s) {
+  if (s.size() < 2 || s.size() > 45) return false;
+  int colons = 0;
+  for (size_t i = 0; i < s.size(); ++i) {
+    char c = s[i];
+    if (c == ':') {
+      ++colons;
+    } else if (c == '.') {
+      // Embedded IPv4 tail ("::ffff:1.2.3.4"): the rest after the last colon.
+      size_t last = s.rfind(':');
+      return colons >= 2 && last != s.npos && last < i && IsIpv4(s.substr(last + 1));
+    } else if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'))) {
+      return false;
+    }
+  }
+  return colons >= 2 && colons <= 7;
+}
+
+namespace {
+
+std::string_view StripV4Mapped(std::string_view s) {
+  constexpr std::string_view kLower = "::ffff:", kUpper = "::FFFF:";
+  if (s.size() > kLower.size() &&
+      (s.substr(0, kLower.size()) == kLower || s.substr(0, kUpper.size()) == kUpper)) {
+    std::string_view v4 = s.substr(kLower.size());
+    if (IsIpv4(v4)) return v4;
+  }
+  return s;
+}
+
+}  // namespace
+
+std::string_view NormalizeClientIp(std::string_view s) {
+  while (!s.empty() && s.front() == ' ') s.remove_prefix(1);
+  while (!s.empty() && s.back() == ' ') s.remove_suffix(1);
+  if (s.empty()) return {};
+  if (s.front() == '[') {  // "[addr]" or "[addr]:port"
+    size_t close = s.find(']');
+    if (close == s.npos) return {};
+    s = s.substr(1, close - 1);
+  } else if (size_t colon = s.find(':'); colon != s.npos && s.find(':', colon + 1) == s.npos) {
+    s = s.substr(0, colon);  // one colon: "v4:port" or "host:port"
+  }
+  s = StripV4Mapped(s);
+  if (IsIpv4(s) || IsIpv6(s)) return s;
+  return {};
+}
+
+}  // namespace exfilter::internal

@@ -1,0 +1,79 @@
+// Small helpers over simdjson On-Demand used by every service reader: key
+// comparison without unescaping, and typed reads that tell a null (absent)
+// apart from a wrong type.
+// Thread safety: pure functions over the caller's simdjson values.
+#pragma once
+
+#include <cstring>
+#include <string_view>
+
+#include <simdjson.h>
+
+namespace exfilter::internal {
+
+namespace od = simdjson::ondemand;
+
+// True if the raw (still escaped) key starting at k equals lit. Keys of the
+// audit formats carry no escapes; an escaped key simply matches nothing.
+template <size_t N>
+inline bool KeyIs(const char* k, const char (&lit)[N]) {
+  return std::memcmp(k, lit, N - 1) == 0 && k[N - 1] == '"';
+}
+
+inline const char* RawKey(od::field& f) {
+  return reinterpret_cast<const char*>(f.key().raw());
+}
+
+inline std::string_view TrimRight(std::string_view s) {
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\n' || s.back() == '\r' ||
+                        s.back() == '\t'))
+    s.remove_suffix(1);
+  return s;
+}
+
+// String value into *out (parser scratch); null leaves *out empty.
+// Anything else is INCORRECT_TYPE.
+inline simdjson::error_code GetStr(od::value v, std::string_view* out) {
+  od::json_type t;
+  if (auto e = v.type().get(t)) return e;
+  if (t == od::json_type::string) return v.get_string().get(*out);
+  if (t == od::json_type::null) return simdjson::SUCCESS;
+  return simdjson::INCORRECT_TYPE;
+}
+
+// A string, or a number kept as its JSON text (ids that pipelines write either
+// way; never converted through a double). null leaves *out empty.
+inline simdjson::error_code GetStrOrNum(od::value v, std::string_view* out) {
+  od::json_type t;
+  if (auto e = v.type().get(t)) return e;
+  if (t == od::json_type::string) return v.get_string().get(*out);
+  if (t == od::json_type::number) {
+    *out = TrimRight(v.raw_json_token());
+    return simdjson::SUCCESS;
+  }
+  if (t == od::json_type::null) return simdjson::SUCCESS;
+  return simdjson::INCORRECT_TYPE;
+}
+
+// A boolean, or the strings "true"/"false"; null leaves *out unchanged.
+inline simdjson::error_code GetBoolish(od::value v, bool* out) {
+  od::json_type t;
+  if (auto e = v.type().get(t)) return e;
+  if (t == od::json_type::boolean) return v.get_bool().get(*out);
+  if (t == od::json_type::string) {
+    std::string_view s;
+    if (auto e = v.get_string().get(s)) return e;
+    *out = (s == "true" || s == "True");
+    return simdjson::SUCCESS;
+  }
+  if (t == od::json_type::null) return simdjson::SUCCESS;
+  return simdjson::INCORRECT_TYPE;
+}
+
+// Type of v; objects and arrays are "containers".
+inline bool IsObject(od::value v) {
+  od::json_type t;
+  return v.type().get(t) == simdjson::SUCCESS && t == od::json_type::object;
+}
+
+}  // namespace exfilter::internal

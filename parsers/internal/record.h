@@ -1,0 +1,87 @@
+// One JSON record read in a single forward pass over its top-level keys.
+// The three services use disjoint key names (M365 "CreationTime", Google
+// "id"/"actor"/"events", Box "created_at"/"event_type"), so one pass fills the
+// slots of whichever service wrote the record and counts evidence for each;
+// the service is then the one with the most evidence (or the forced format).
+// Views point into the simdjson parser's string buffer or the input.
+// Thread safety: owned by one ParserState.
+#pragma once
+
+#include <cstdint>
+#include <string_view>
+#include <vector>
+
+#include "parsers/audit_event.h"
+#include "parsers/internal/json_util.h"
+
+namespace exfilter::internal {
+
+// One Google Workspace event (an element of events[], or a Panther row).
+struct GoogleEvent {
+  std::string_view name, object, object_id, destination, destination_id, app;
+  bool has_primary = false;
+  bool primary = true;
+  bool suspicious = false;
+};
+
+// Service bits for ReadTop's mask.
+inline constexpr unsigned kBitM365 = 1, kBitGoogle = 2, kBitBox = 4;
+
+struct Record {
+  void Clear();
+
+  int evidence_m365 = 0, evidence_google = 0, evidence_box = 0;
+  bool page = false;  // {items:[...]} or {entries:[...]}: elements hold the events
+  std::vector<std::string_view> elements;
+
+  // Slots shared by the services (each key writes one).
+  std::string_view time, tenant, user, user_id, op, ip, object, destination, dest_name, app,
+      app_alt, user_agent, id;
+  // Microsoft 365.
+  std::string_view time_alt, ip_alt, ip_alt2, logon_error, result_status;
+  int user_type = -1;
+  // Google Workspace.
+  std::string_view g_app;
+  bool g_events_array = false;
+  bool g_flat = false;  // Panther: name/parameters at top level
+  GoogleEvent g_flat_event;
+  std::vector<GoogleEvent> g_events;
+  // Box.
+  std::string_view rule_category;
+
+  // On a wrong-type error: the field that had it (static text).
+  const char* bad_field = "";
+};
+
+// Reads every top-level field of obj into r, honoring mask (keys of services
+// outside the mask are skipped). Returns INCORRECT_TYPE with r.bad_field set
+// for a field of the wrong type, another simdjson error for broken JSON.
+simdjson::error_code ReadTop(od::object obj, unsigned mask, Record& r);
+
+// Nested readers (read_google.cc, read_box.cc, read_m365.cc).
+simdjson::error_code ReadGoogleId(od::value v, Record& r);
+simdjson::error_code ReadGoogleActor(od::value v, Record& r);
+simdjson::error_code ReadGoogleEvents(od::value v, Record& r);
+simdjson::error_code ReadGoogleParams(od::value v, GoogleEvent& ev, Record& r);
+simdjson::error_code ReadBoxCreatedBy(od::value v, Record& r);
+simdjson::error_code ReadBoxSource(od::value v, Record& r);
+simdjson::error_code ReadBoxDetails(od::value v, Record& r);
+simdjson::error_code ReadM365AppContext(od::value v, Record& r);
+simdjson::error_code ReadM365ExtendedProperties(od::value v, Record& r);
+// The elements of a page array, as raw JSON text (trimmed), into r.elements.
+simdjson::error_code ReadElements(od::value v, Record& r);
+simdjson::error_code ReadArrayElements(od::array arr, Record& r);
+
+// A JSON int as string or number ("0", 0) into *out; other text leaves -1.
+simdjson::error_code GetSmallInt(od::value v, int* out);
+
+}  // namespace exfilter::internal
+
+// Reads a field with a typed getter; on failure records the field and returns.
+#define EXFILTER_READ(r, field, expr)   \
+  do {                                  \
+    if (auto e_ = (expr)) {             \
+      (r).bad_field = field;            \
+      return e_;                        \
+    }                                   \
+  } while (0)
