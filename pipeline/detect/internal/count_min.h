@@ -1,0 +1,55 @@
+// BlockedCountMin: a count-min sketch with conservative update whose `depth`
+// counters for one key share one 64-byte block (one cache miss per update or
+// query). Row r of a block holds 32/depth counters; the block and each row's
+// position come from independent bits of two XXH3 hashes of the key.
+// Guarantees (docs/detector.md): the estimate never undercounts (until a
+// counter saturates at 65535), and with probability >= 1 - e^-depth it
+// overcounts by at most e * N / (blocks * 32 / depth) for a stream of N.
+// Thread safety: none; owned by the detector thread.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace exfilter::detect_internal {
+
+class BlockedCountMin {
+ public:
+  // 2^width_log2 counters per row; depth in {1, 2, 4, 8}.
+  BlockedCountMin(uint32_t width_log2, uint32_t depth);
+  BlockedCountMin(const BlockedCountMin&) = delete;
+  BlockedCountMin& operator=(const BlockedCountMin&) = delete;
+  BlockedCountMin(BlockedCountMin&&) = default;  // the buffer moves, base_ stays valid
+  BlockedCountMin& operator=(BlockedCountMin&&) = default;
+
+  uint32_t Estimate(uint64_t key) const;
+  // Adds `n` with conservative update; returns the estimate before adding.
+  uint32_t Add(uint64_t key, uint32_t n = 1);
+  void Prefetch(uint64_t key) const;
+  void Clear();
+
+  uint64_t total() const { return total_; }
+  uint32_t depth() const { return depth_; }
+  uint64_t counters_per_row() const { return blocks_ * (32 / depth_); }
+  size_t MemoryBytes() const { return storage_.size() * sizeof(uint16_t); }
+  // Raw counters for snapshots.
+  std::string_view RawBytes() const {
+    return {reinterpret_cast<const char*>(base_), num_counters_ * sizeof(uint16_t)};
+  }
+  bool LoadCounters(std::string_view bytes, uint64_t total);
+
+ private:
+  uint16_t* Slots(uint64_t key, uint32_t* pos) const;
+
+  uint32_t depth_;
+  uint32_t row_bits_;  // log2(32 / depth)
+  uint64_t blocks_;
+  uint64_t total_ = 0;
+  uint64_t num_counters_;
+  std::vector<uint16_t> storage_;  // num_counters_ + 32, so base_ is 64-byte aligned
+  uint16_t* base_;
+};
+
+}  // namespace exfilter::detect_internal

@@ -1,0 +1,254 @@
+// The per-event path: dispatch by action class, count a watched event into
+// its windows, score every key, decide (docs/detector.md).
+#include "pipeline/detect/internal/detector_impl.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include "util/hash.h"
+
+namespace exfilter {
+using detect_internal::FloorDiv;
+using detect_internal::kLongRing;
+using detect_internal::kShortRing;
+using detect_internal::kSlots;
+using detect_internal::kSubActions;
+using detect_internal::kSubServices;
+using detect_internal::kUserHasWatched;
+using detect_internal::TailScore;
+using detect_internal::UserRec;
+
+namespace {
+constexpr uint64_t kTagDest = 0x64657374ULL, kTagIp = 0x6970ULL;
+constexpr int kShareShift = 5;  // seasonal / sub-key shares: EWMA weight 1/32 per event
+
+inline void Bump(uint16_t& c) {
+  if (c < 65535) ++c;
+}
+// uint8 shares that sum to ~255: decay all by 1/32, give the slot the rest.
+template <int N>
+void BumpShare(uint8_t (&share)[N], int i) {
+  int sum = 0;
+  for (int k = 0; k < N; ++k) {
+    share[k] = static_cast<uint8_t>(share[k] - (share[k] >> kShareShift));
+    sum += share[k];
+  }
+  share[i] = static_cast<uint8_t>(std::min(255, share[i] + std::max(1, 255 - sum)));
+}
+double ShareP(const uint8_t* share, int n, int i) {
+  int sum = 0;
+  for (int k = 0; k < n; ++k) sum += share[k];
+  return (share[i] + 8.0 / n) / (sum + 8.0);
+}
+int SubService(Service s) {
+  switch (s) {
+    case Service::kM365: return 0;
+    case Service::kGoogleWorkspace: return 1;
+    case Service::kBox: return 2;
+    default: return -1;
+  }
+}
+}  // namespace
+
+Params DeriveParams(const DetectorConfig& c) {
+  Params p;
+  p.short_ms = absl::ToInt64Milliseconds(c.short_window);
+  p.long_ms = absl::ToInt64Milliseconds(c.long_window);
+  int64_t late_ms = absl::ToInt64Milliseconds(c.allowed_lateness);
+  p.short_lateness = static_cast<int32_t>((late_ms + p.short_ms - 1) / p.short_ms);
+  p.long_lateness = static_cast<int32_t>((late_ms + p.long_ms - 1) / p.long_ms);
+  double hl = absl::ToDoubleMilliseconds(c.baseline_half_life);
+  p.short_log_a = -std::log(2.0) * static_cast<double>(p.short_ms) / hl;
+  p.long_log_a = -std::log(2.0) * static_cast<double>(p.long_ms) / hl;
+  p.short_alpha = 1.0 - std::exp(p.short_log_a);
+  p.long_alpha = 1.0 - std::exp(p.long_log_a);
+  p.threshold = -std::log10(c.sensitivity);
+  p.warmup_ms = absl::ToInt64Milliseconds(c.warmup);
+  p.novelty_min_age_ms = absl::ToInt64Milliseconds(c.novelty_min_age);
+  p.risk_ms = absl::ToInt64Milliseconds(c.risk_duration);
+  p.cooldown_ms = absl::ToInt64Milliseconds(c.incident_cooldown);
+  p.summary_ms = absl::ToInt64Milliseconds(c.summary_interval);
+  return p;
+}
+
+DetectorImpl::DetectorImpl(const DetectorConfig& config)
+    : config_(config),
+      p_(DeriveParams(config)),
+      users_(config.max_users),
+      novelty_(config.sketch_width_log2, config.sketch_depth) {
+  stats_.suppressed_by_rule.assign(config.suppress.size(), 0);
+  groups_.reserve(64);
+}
+
+void DetectorImpl::SetConfig(const DetectorConfig& config) {
+  config_ = config;
+  p_ = DeriveParams(config);
+  stats_.suppressed_by_rule.resize(config.suppress.size(), 0);
+}
+
+void DetectorImpl::Prefetch(const DetectorEvent& ev) const { users_.Prefetch(ev.user_key); }
+
+Decision DetectorImpl::Observe(const DetectorEvent& ev, std::vector<DetectorRecord>* records) {
+  Decision d;
+  d.user_key = ev.user_key;
+  stats_.events++;
+  if (ev.time_ms > watermark_ms_) {
+    watermark_ms_ = ev.time_ms;
+    int64_t minute = FloorDiv(watermark_ms_, 60'000);
+    if (minute != sweep_minute_) {
+      sweep_minute_ = minute;
+      Sweep(records);
+    }
+  }
+  bool watched = IsWatchedAction(ev.action);
+  bool signin = ev.action == ActionClass::kSigninSuccess ||
+                ev.action == ActionClass::kSigninFailure || ev.action == ActionClass::kSigninRisky;
+  if (!watched && !signin) return d;
+  if (!ev.primary || ev.user_key == 0 || ev.time_ms <= 0) {
+    stats_.non_primary++;
+    return d;
+  }
+  if (watched && ev.suppress_rule != kNoSuppressRule) {
+    d.suppress_rule = ev.suppress_rule;
+    stats_.suppressed++;
+    if (ev.suppress_rule < stats_.suppressed_by_rule.size()) {
+      stats_.suppressed_by_rule[ev.suppress_rule]++;
+    }
+    return d;
+  }
+  bool is_new = false, evicted = false;
+  UserRec* u = users_.FindOrInsert(ev.user_key, &is_new, &evicted);
+  uint32_t t_min = static_cast<uint32_t>(ev.time_ms / 60'000);
+  if (evicted) stats_.users_evicted++;
+  if (is_new || t_min < u->first_min) u->first_min = t_min;
+  if (signin) {
+    ObserveSignin(ev, *u, d);
+    return d;
+  }
+  ObserveWatched(ev, *u, is_new, d, records);
+  return d;
+}
+
+void DetectorImpl::ObserveWatched(const DetectorEvent& ev, UserRec& u, bool /*is_new*/,
+                                  Decision& d, std::vector<DetectorRecord>* records) {
+  stats_.watched++;
+  d.watched = true;
+  const int64_t t = ev.time_ms;
+  int32_t w = static_cast<int32_t>(FloorDiv(t, p_.short_ms));
+  GroupRec* tenant = Group(ev.tenant_key);
+  GroupRec* peer = ev.peer_key == ev.tenant_key ? tenant : Group(ev.peer_key);
+  if (!(u.flags & kUserHasWatched)) {
+    u.flags |= kUserHasWatched;
+    u.short_head = w;
+  } else if (w < u.short_head - p_.short_lateness) {
+    d.late = true;  // scored against the current state, counted in the newest window
+    stats_.late++;
+    w = u.short_head;
+  }
+  AdvanceUser(u, w, peer);
+  int32_t lw = static_cast<int32_t>(FloorDiv(int64_t{w} * p_.short_ms, p_.long_ms));
+  int32_t lh = static_cast<int32_t>(FloorDiv(int64_t{u.short_head} * p_.short_ms, p_.long_ms));
+  if (lw < lh - p_.long_lateness) lw = lh;
+  Bump(u.short_ring[((w % kShortRing) + kShortRing) % kShortRing]);
+  Bump(u.long_ring[((lw % kLongRing) + kLongRing) % kLongRing]);
+  int svc = SubService(ev.service);
+  int act = static_cast<int>(ev.action) - static_cast<int>(ActionClass::kUpload);
+  if (lw == lh) {
+    if (svc >= 0) Bump(u.svc_count[svc]);
+    Bump(u.act_count[act]);
+  }
+  int slot_s = SlotOf(int64_t{w} * p_.short_ms);
+  int slot_l = SlotOf(int64_t{lw} * p_.long_ms);
+  if (tenant != nullptr) CountGroup(*tenant, w, slot_s);
+  if (peer != nullptr && peer != tenant) CountGroup(*peer, w, slot_s);
+
+  // Expectations and scores.
+  const double ww = WarmWeight(u, t);
+  double ms, vs, ml, vl;
+  Expectation(u, peer, false, slot_s, ww, &ms, &vs);
+  Expectation(u, peer, true, slot_l, ww, &ml, &vl);
+  uint32_t xs = u.short_ring[((w % kShortRing) + kShortRing) % kShortRing];
+  uint32_t xl = u.long_ring[((lw % kLongRing) + kLongRing) % kLongRing];
+  double surge = SurgeFactor(tenant, w, xs, ms);
+  ms *= surge, vs *= surge * surge, ml *= surge, vl *= surge * surge;
+
+  const uint32_t risk = ActiveRisk(u, t);
+  const uint32_t floor = risk != 0 ? config_.risk_min_count : config_.min_count;
+  WindowScore best{TailScore(xs, ms, vs), xs, ms, vs};
+  d.window = WindowKind::kShort;
+  d.key = KeyKind::kUser;
+  auto consider = [&](double score, uint32_t x, double m, double v, WindowKind wk, KeyKind k,
+                      uint8_t detail) {
+    if (x >= floor && (score > best.score || best.observed < floor)) {
+      best = {score, x, m, v};
+      d.window = wk, d.key = k, d.key_detail = detail;
+    }
+  };
+  consider(TailScore(xl, ml, vl), xl, ml, vl, WindowKind::kLong, KeyKind::kUser, 0);
+  int elevated_services = 0;
+  if (lw == lh) {
+    for (int i = 0; i < kSubServices; ++i) {
+      double p = ShareP(u.svc_share, kSubServices, i);
+      double sc = TailScore(u.svc_count[i], ml * p, std::max(vl * p * p, ml * p));
+      if (u.svc_count[i] >= 3 && sc >= 1.0) elevated_services++;
+      if (i == svc) {
+        consider(sc, u.svc_count[i], ml * p, vl * p * p, WindowKind::kLong, KeyKind::kUserService,
+                 static_cast<uint8_t>(ev.service));
+      }
+    }
+    double pa = ShareP(u.act_share, kSubActions, act);
+    consider(TailScore(u.act_count[act], ml * pa, std::max(vl * pa * pa, ml * pa)),
+             u.act_count[act], ml * pa, vl * pa * pa, WindowKind::kLong, KeyKind::kUserAction,
+             static_cast<uint8_t>(ev.action));
+  }
+
+  // Novelty: a destination / IP seen no more often than the events of this window.
+  uint32_t reasons = 0;
+  bool old_enough = t - int64_t{u.first_min} * 60'000 >= p_.novelty_min_age_ms;
+  if (ev.dest_key != 0) {
+    uint32_t before = novelty_.Add(HashCombine(ev.user_key, ev.dest_key ^ kTagDest));
+    if (old_enough && before < xs) reasons |= kReasonNewDestination;
+  }
+  uint64_t ipk = config_.new_ip_by_prefix ? ev.prefix_key : ev.ip_key;
+  if (ipk != 0) {
+    uint32_t before = novelty_.Add(HashCombine(ev.user_key, ipk ^ kTagIp));
+    if (old_enough && before < xs) reasons |= kReasonNewIp;
+  }
+  double score = best.score;
+  if (reasons != 0) score += config_.novelty_bonus;
+  reasons |= risk;
+  double threshold = p_.threshold;
+  if (risk != 0) threshold *= config_.risk_threshold_factor;
+  if (elevated_services >= 2) {
+    reasons |= kReasonCrossService;
+    threshold *= config_.cross_service_factor;
+  }
+  if (ww < 1.0) reasons |= kReasonColdStart;
+  if (ww < 0.5) reasons |= kReasonPeerBaseline;
+  if (surge > 1.5) reasons |= kReasonSurgeDamped;
+  int slot_used = d.window == WindowKind::kLong ? slot_l : slot_s;
+  if (ww >= 1.0 && SlotFactor(u, slot_used) < 0.5) reasons |= kReasonOffHours;
+  bool fires = score >= threshold && best.observed >= floor;
+  if (fires) reasons |= kReasonRate;
+
+  // Seasonal and sub-key shares learn from activity outside incidents.
+  if (incidents_.find(ev.user_key) == incidents_.end() && !fires) {
+    BumpShare(u.slot_share, slot_s);
+    if (svc >= 0) BumpShare(u.svc_share, svc);
+    BumpShare(u.act_share, act);
+  }
+
+  d.score = static_cast<float>(score);
+  d.threshold = static_cast<float>(threshold);
+  d.observed = best.observed;
+  d.expected = static_cast<float>(best.expected);
+  d.spread = static_cast<float>(std::sqrt(best.var));
+  d.window_seconds = static_cast<int32_t>(
+      (d.window == WindowKind::kLong ? p_.long_ms : p_.short_ms) / 1000);
+  d.window_start_ms = d.window == WindowKind::kLong ? int64_t{lw} * p_.long_ms
+                                                    : int64_t{w} * p_.short_ms;
+  d.reasons = reasons;
+  Alerting(ev, fires, d, records);
+}
+
+}  // namespace exfilter

@@ -1,0 +1,126 @@
+// DetectorImpl: the state and logic behind Detector (detector.h). Split over
+// detector_impl.cc (per-event path), baseline.cc (windows, folding, scores),
+// identity.cc (sign-ins), incidents.cc (incidents, caps, records) and
+// serialize.cc (snapshots).
+// Thread safety: none; one owner thread.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "absl/container/flat_hash_map.h"
+#include "pipeline/detect/decision.h"
+#include "pipeline/detect/detector.h"
+#include "pipeline/detect/detector_config.h"
+#include "pipeline/detect/detector_event.h"
+#include "pipeline/detect/internal/count_min.h"
+#include "pipeline/detect/internal/stats_math.h"
+#include "pipeline/detect/internal/user_table.h"
+
+namespace exfilter {
+
+// Tenant or department statistics.
+struct GroupRec {
+  int32_t short_head = 0;                   // newest short window of the group
+  int32_t first_window = 0;                 // first short window counted
+  uint32_t started = 0;  // 4 bytes: no padding, snapshot bytes are deterministic
+  uint32_t short_ring[detect_internal::kShortRing] = {};
+  detect_internal::Ewma short_base;         // deseasonalized group count per window
+  float slot_share[detect_internal::kSlots] = {};  // activity share per slot (sum 1)
+  // Peer baseline: EWMA over the group's warmed-up users' own baselines.
+  float peer_short_mean = 0, peer_short_mean2 = 0, peer_short_var = 0;
+  float peer_long_mean = 0, peer_long_mean2 = 0, peer_long_var = 0;
+  uint32_t peer_updates = 0;
+};
+
+struct Incident {
+  uint64_t id = 0;
+  int64_t start_ms = 0;
+  int64_t last_ms = 0;            // last anomalous event
+  int64_t summary_from_ms = 0;    // start of the interval being summarized
+  uint64_t forwarded = 0;
+  uint64_t held_total = 0;
+  uint64_t held_pending = 0;      // held since the last summary
+};
+
+// Derived constants of a config.
+struct Params {
+  int64_t short_ms, long_ms;
+  int32_t short_lateness, long_lateness;  // windows
+  double short_log_a, long_log_a;         // ln(1 - alpha)
+  double short_alpha, long_alpha;
+  double threshold;                       // -log10(sensitivity)
+  int64_t warmup_ms, novelty_min_age_ms, risk_ms, cooldown_ms, summary_ms;
+};
+Params DeriveParams(const DetectorConfig& c);
+
+// Scores of one window for one key.
+struct WindowScore {
+  double score = 0;
+  uint32_t observed = 0;
+  double expected = 0;
+  double var = 0;
+};
+
+class DetectorImpl {
+ public:
+  explicit DetectorImpl(const DetectorConfig& config);
+
+  Decision Observe(const DetectorEvent& ev, std::vector<DetectorRecord>* records);
+  void Prefetch(const DetectorEvent& ev) const;
+  void Flush(std::vector<DetectorRecord>* records);
+  void SetConfig(const DetectorConfig& config);
+
+  // Serialization (serialize.cc).
+  std::string Serialize() const;
+  bool Restore(std::string_view bytes, std::string* error);
+  static std::string StructureTag(const DetectorConfig& c);
+
+  DetectorConfig config_;
+  Params p_;
+  DetectorStats stats_;
+  detect_internal::UserTable users_;
+  absl::flat_hash_map<uint64_t, GroupRec> groups_;
+  std::map<uint64_t, Incident> incidents_;  // by user key: ordered, deterministic sweeps
+  detect_internal::BlockedCountMin novelty_;  // (user, destination / ip / prefix) seen counts
+  int64_t watermark_ms_ = INT64_MIN;          // newest event time seen
+  int64_t rate_minute_ = INT64_MIN;           // event-time minute of the rate cap
+  uint64_t rate_forwarded_ = 0;
+  uint64_t rate_held_ = 0;
+  int64_t sweep_minute_ = INT64_MIN;
+
+ private:
+  // baseline.cc
+  void AdvanceUser(detect_internal::UserRec& u, int32_t w, GroupRec* peer);
+  void FoldShort(detect_internal::UserRec& u, int32_t w, uint32_t x, GroupRec* peer);
+  void FoldLong(detect_internal::UserRec& u, int32_t lw, uint32_t x, GroupRec* peer);
+  void CountGroup(GroupRec& g, int32_t w, int slot);
+  double SlotFactor(const detect_internal::UserRec& u, int slot) const;
+  double GroupSlotFactor(const GroupRec* g, int slot) const;
+  double WarmWeight(const detect_internal::UserRec& u, int64_t t_ms) const;
+  void Expectation(const detect_internal::UserRec& u, const GroupRec* peer, bool is_long,
+                   int slot, double w, double* mean, double* var) const;
+  double SurgeFactor(const GroupRec* tenant, int32_t w, uint32_t user_count,
+                     double user_expected) const;
+  GroupRec* Group(uint64_t key);
+  // identity.cc
+  void ObserveSignin(const DetectorEvent& ev, detect_internal::UserRec& u, Decision& d);
+  uint32_t ActiveRisk(const detect_internal::UserRec& u, int64_t t_ms) const;
+  // incidents.cc
+  void Alerting(const DetectorEvent& ev, bool fires, Decision& d,
+                std::vector<DetectorRecord>* records);
+  bool RateAllows(int64_t t_ms, std::vector<DetectorRecord>* records);
+  void Sweep(std::vector<DetectorRecord>* records);
+  void CloseIncident(uint64_t user, Incident& inc, int64_t to_ms, bool closed,
+                     std::vector<DetectorRecord>* records);
+  // detector_impl.cc
+  void ObserveWatched(const DetectorEvent& ev, detect_internal::UserRec& u, bool is_new,
+                      Decision& d, std::vector<DetectorRecord>* records);
+};
+
+int SlotOf(int64_t t_ms);  // 0..7: 6-hour bin of the UTC day, +4 on weekends
+double SlotDuty(int slot);  // share of the week's time in that slot
+
+}  // namespace exfilter

@@ -1,0 +1,52 @@
+// Identity risk from sign-ins: a run of failures, a risky sign-in, or a
+// successful sign-in from an IP / prefix never seen for the user raises the
+// user's risk for risk_duration. Risk never alerts by itself; it lowers the
+// threshold and floor for upload/create/copy (docs/detector.md).
+#include "pipeline/detect/internal/detector_impl.h"
+#include "util/hash.h"
+
+namespace exfilter {
+using detect_internal::UserRec;
+
+namespace {
+constexpr uint64_t kTagIp = 0x6970ULL;
+}
+
+uint32_t DetectorImpl::ActiveRisk(const UserRec& u, int64_t t_ms) const {
+  return t_ms / 60'000 < int64_t{u.risk_until_min} ? u.risk_bits : 0u;
+}
+
+void DetectorImpl::ObserveSignin(const DetectorEvent& ev, UserRec& u, Decision& d) {
+  stats_.signins++;
+  const int64_t t = ev.time_ms;
+  uint32_t raise = 0;
+  switch (ev.action) {
+    case ActionClass::kSigninFailure:
+      if (u.fail_run < 255) u.fail_run++;
+      if (u.fail_run == config_.failure_run) raise = kReasonAfterSigninFailures;
+      break;
+    case ActionClass::kSigninRisky:
+      raise = kReasonAfterRiskySignin;
+      break;
+    case ActionClass::kSigninSuccess: {
+      u.fail_run = 0;
+      uint64_t ipk = config_.new_ip_by_prefix ? ev.prefix_key : ev.ip_key;
+      if (ipk == 0) break;
+      uint32_t before = novelty_.Add(HashCombine(ev.user_key, ipk ^ kTagIp));
+      bool old_enough = t - int64_t{u.first_min} * 60'000 >= p_.novelty_min_age_ms;
+      if (before == 0 && old_enough) raise = kReasonNewIp;
+      break;
+    }
+    default:
+      break;
+  }
+  if (raise != 0) {
+    stats_.risk_raised++;
+    uint32_t current = ActiveRisk(u, t);
+    u.risk_bits = static_cast<uint8_t>(current | raise);
+    u.risk_until_min = static_cast<uint32_t>((t + p_.risk_ms) / 60'000);
+  }
+  d.reasons = ActiveRisk(u, t);
+}
+
+}  // namespace exfilter

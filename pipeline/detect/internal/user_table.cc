@@ -1,0 +1,99 @@
+#include "pipeline/detect/internal/user_table.h"
+
+#include <algorithm>
+#include <cstring>
+
+#include "util/hash.h"
+
+namespace exfilter::detect_internal {
+namespace {
+constexpr size_t kInitialSlots = 1024;
+}
+
+UserTable::UserTable(uint64_t max_users)
+    : max_slots_(std::max<uint64_t>(kInitialSlots,
+                                    static_cast<uint64_t>(max_users / kMaxLoad) + 1)) {
+  slots_.resize(std::min<uint64_t>(kInitialSlots, max_slots_));
+  std::memset(static_cast<void*>(slots_.data()), 0, slots_.size() * sizeof(UserRec));
+}
+
+size_t UserTable::Home(uint64_t key) const {
+  // Keys are XXH3 values already; mix once more so table position and
+  // sketch positions are independent. fastrange maps onto any capacity.
+  uint64_t h = key * 0x9e3779b97f4a7c15ULL;
+  h ^= h >> 29;
+  return static_cast<size_t>((static_cast<unsigned __int128>(h) * slots_.size()) >> 64);
+}
+
+void UserTable::Prefetch(uint64_t key) const {
+  const char* p = reinterpret_cast<const char*>(&slots_[Home(key)]);
+  __builtin_prefetch(p);
+  __builtin_prefetch(p + 64);
+}
+
+UserRec* UserTable::Find(uint64_t key) {
+  return const_cast<UserRec*>(static_cast<const UserTable*>(this)->Find(key));
+}
+
+const UserRec* UserTable::Find(uint64_t key) const {
+  if (key == 0) return nullptr;
+  size_t n = slots_.size();
+  for (size_t i = Home(key), probes = 0; probes < n; ++probes, i = (i + 1 == n ? 0 : i + 1)) {
+    if (slots_[i].key == key) return &slots_[i];
+    if (slots_[i].key == 0) return nullptr;
+  }
+  return nullptr;
+}
+
+UserRec* UserTable::FindOrInsert(uint64_t key, bool* is_new, bool* evicted) {
+  *is_new = false;
+  *evicted = false;
+  size_t n = slots_.size();
+  size_t stalest = n;
+  int probes = 0;
+  for (size_t i = Home(key);; i = (i + 1 == n ? 0 : i + 1), ++probes) {
+    UserRec& r = slots_[i];
+    if (r.key == key) return &r;
+    if (r.key == 0) {
+      if (size_ + 1 > kMaxLoad * n && n < max_slots_) {
+        Grow();
+        return FindOrInsert(key, is_new, evicted);
+      }
+      if (size_ + 1 > kMaxLoad * n && stalest != n) break;  // full: evict instead
+      std::memset(static_cast<void*>(&r), 0, sizeof(r));
+      r.key = key;
+      ++size_;
+      *is_new = true;
+      return &r;
+    }
+    if (probes < kEvictProbe) {
+      // Stalest = oldest newest-activity minute, then smallest key (deterministic).
+      if (stalest == n || r.short_head < slots_[stalest].short_head ||
+          (r.short_head == slots_[stalest].short_head && r.key < slots_[stalest].key)) {
+        stalest = i;
+      }
+    }
+  }
+  UserRec& r = slots_[stalest];
+  std::memset(static_cast<void*>(&r), 0, sizeof(r));
+  r.key = key;
+  *is_new = true;
+  *evicted = true;
+  return &r;
+}
+
+void UserTable::Grow() {
+  uint64_t want = std::min<uint64_t>(max_slots_, slots_.size() + slots_.size() / 2);
+  std::vector<UserRec> old(want);
+  std::memset(static_cast<void*>(old.data()), 0, old.size() * sizeof(UserRec));
+  old.swap(slots_);
+  size_ = 0;
+  for (const UserRec& r : old) {
+    if (r.key == 0) continue;
+    bool is_new, evicted;
+    UserRec* dst = FindOrInsert(r.key, &is_new, &evicted);
+    *dst = r;
+  }
+}
+
+}  // namespace exfilter::detect_internal

@@ -1,0 +1,79 @@
+// UserRec is the fixed-size per-user baseline record (96 bytes) and
+// UserTable the open-addressing table (linear probing) that holds them. The
+// table grows by 1.5x up to max_users / kMaxLoad slots; once full, a new user
+// takes the slot of the stalest user among the first kEvictProbe slots of
+// its probe path (counted as an eviction), so memory never exceeds the bound.
+// Thread safety: none; owned by the detector thread.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+#include "pipeline/detect/internal/stats_math.h"
+
+namespace exfilter::detect_internal {
+
+inline constexpr int kShortRing = 12;  // short windows kept open (lateness)
+inline constexpr int kLongRing = 2;    // long windows kept open
+inline constexpr int kSlots = 8;       // seasonal slots: 4 x 6 h, weekday / weekend
+inline constexpr int kSubServices = 3;  // m365, google workspace, box
+inline constexpr int kSubActions = 3;   // upload, create, copy
+
+struct UserRec {
+  uint64_t key;               // 0 = empty slot
+  int32_t short_head;         // newest short-window index seen
+  uint32_t first_min;         // minute (since epoch) of the first event
+  uint32_t risk_until_min;    // identity risk raised until this minute
+  Ewma short_base;            // deseasonalized counts per short window
+  Ewma long_base;             // deseasonalized counts per long window
+  uint16_t short_ring[kShortRing];  // counts by short-window index mod kShortRing
+  uint16_t long_ring[kLongRing];    // counts by long-window index mod kLongRing
+  uint8_t slot_share[kSlots];       // activity share per seasonal slot (sum ~255)
+  uint16_t svc_count[kSubServices];  // newest long window, per service
+  uint16_t act_count[kSubActions];   // newest long window, per action class
+  uint8_t svc_share[kSubServices];   // long-run share per service (sum ~255)
+  uint8_t act_share[kSubActions];    // long-run share per action class
+  uint8_t risk_bits;          // Reason bits of raised identity risk
+  uint8_t fail_run;           // consecutive sign-in failures
+  uint8_t flags;              // kUserHasWatched ...
+  uint8_t pad[3];
+};
+static_assert(sizeof(UserRec) == 96, "per-user record must stay 96 bytes");
+inline constexpr uint8_t kUserHasWatched = 1;  // short_head is valid
+
+class UserTable {
+ public:
+  static constexpr double kMaxLoad = 0.8;
+  static constexpr int kEvictProbe = 8;
+
+  explicit UserTable(uint64_t max_users);
+
+  // The record for `key` or nullptr.
+  UserRec* Find(uint64_t key);
+  const UserRec* Find(uint64_t key) const;
+  // The record for `key`, inserted zeroed (key set) if absent. `*is_new` is
+  // set when inserted; `*evicted` when a stale user was dropped for it.
+  UserRec* FindOrInsert(uint64_t key, bool* is_new, bool* evicted);
+  void Prefetch(uint64_t key) const;
+
+  size_t size() const { return size_; }
+  size_t capacity() const { return slots_.size(); }
+  size_t MemoryBytes() const { return slots_.capacity() * sizeof(UserRec); }
+  template <typename F>
+  void ForEach(F&& f) const {
+    for (const UserRec& r : slots_) {
+      if (r.key != 0) f(r);
+    }
+  }
+
+ private:
+  size_t Home(uint64_t key) const;
+  void Grow();
+
+  uint64_t max_slots_;
+  size_t size_ = 0;
+  std::vector<UserRec> slots_;
+};
+
+}  // namespace exfilter::detect_internal
