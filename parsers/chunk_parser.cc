@@ -135,7 +135,11 @@ size_t ParserState::RunStream(size_t pos, size_t end, bool final, bool* failed) 
       return at;
     }
     simdjson::error_code json_error = simdjson::SUCCESS;
-    if (ProcessTop(doc, raw, /*top=*/true, &json_error) == Outcome::kJsonError) {
+    in_stream_ = true;
+    Outcome o = ProcessTop(doc, raw, /*top=*/true, &json_error);
+    in_stream_ = false;
+    if (o == Outcome::kJsonError) {
+      --counters_.records;  // counted again when isolated
       *failed = true;
       return at;
     }

@@ -72,6 +72,7 @@ class ParserState {
   SinkRef sink_{};
   bool skipping_ = false;        // inside an over-long line, until its newline
   bool line_mode_ = false;       // isolating records one line at a time
+  bool in_stream_ = false;       // the record being read came from iterate_many
   int good_run_ = 0;             // good lines in a row while in line mode
 };
 

@@ -62,23 +62,20 @@ simdjson::error_code ReadGoogleKey(TopKey key, od::value v, Record& r) {
       if (!IsObject(v)) break;  // another source's "id"
       ++r.evidence_google;
       return ReadGoogleId(v, r);
-    case TopKey::kActor:
+    case TopKey::kActor:  // common words: read, but no evidence on their own
       if (!IsObject(v)) break;
-      ++r.evidence_google;
       return ReadGoogleActor(v, r);
     case TopKey::kIpAddress:
-      ++r.evidence_google;
       EXFILTER_READ(r, "ipAddress", GetStr(v, &r.ip));
       break;
     case TopKey::kEvents: ++r.evidence_google; return ReadGoogleEvents(v, r);
-    case TopKey::kOwnerDomain: ++r.evidence_google; break;
+    case TopKey::kOwnerDomain: break;
     case TopKey::kName:
       r.g_flat = true;
       EXFILTER_READ(r, "name", GetStr(v, &r.g_flat_event.name));
       break;
     case TopKey::kParameters:
       r.g_flat = true;
-      ++r.evidence_google;
       return ReadGoogleParams(v, r.g_flat_event, r);
     case TopKey::kItems:
       ++r.evidence_google;
@@ -94,7 +91,9 @@ simdjson::error_code ReadGoogleKey(TopKey key, od::value v, Record& r) {
 }
 
 simdjson::error_code ReadBoxKey(TopKey key, od::value v, Record& r) {
-  ++r.evidence_box;
+  // "source", "ip_address" and "additional_details" are common words.
+  if (key != TopKey::kSource && key != TopKey::kIpAddressBox && key != TopKey::kAdditionalDetails)
+    ++r.evidence_box;
   switch (key) {
     case TopKey::kCreatedAt: EXFILTER_READ(r, "created_at", GetStr(v, &r.time)); break;
     case TopKey::kCreatedBy: return ReadBoxCreatedBy(v, r);

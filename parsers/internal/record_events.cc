@@ -12,10 +12,13 @@ namespace exfilter::internal {
 namespace {
 
 Service DetectService(const Record& r, InputFormat format) {
+  // An explicit format skips detection, but a record must still carry at
+  // least one field of that service.
   switch (format) {
-    case InputFormat::kM365: return Service::kM365;
-    case InputFormat::kGoogle: return Service::kGoogleWorkspace;
-    case InputFormat::kBox: return Service::kBox;
+    case InputFormat::kM365: return r.evidence_m365 > 0 ? Service::kM365 : Service::kUnknown;
+    case InputFormat::kGoogle:
+      return r.evidence_google > 0 || r.g_flat ? Service::kGoogleWorkspace : Service::kUnknown;
+    case InputFormat::kBox: return r.evidence_box > 0 ? Service::kBox : Service::kUnknown;
     default: break;
   }
   int best = r.evidence_m365;
@@ -31,6 +34,33 @@ Service DetectService(const Record& r, InputFormat format) {
 bool IsSystemUser(std::string_view user) {
   return user.empty() || user == "unknown" || user == "app@sharepoint" ||
          user.substr(0, 11) == "sharepoint\\" || user == "not available";
+}
+
+// True if doc (a scalar root) is one valid JSON scalar spanning all of text.
+bool IsWholeScalar(od::document_reference doc, std::string_view text) {
+  std::string_view token;
+  if (doc.raw_json_token().get(token) || TrimRight(token).size() != text.size()) return false;
+  od::json_type t;
+  if (doc.type().get(t)) return false;
+  switch (t) {
+    case od::json_type::number: {
+      double d;
+      return doc.get_double().get(d) == simdjson::SUCCESS;
+    }
+    case od::json_type::boolean: {
+      bool b;
+      return doc.get_bool().get(b) == simdjson::SUCCESS;
+    }
+    case od::json_type::null: {
+      bool n = false;
+      return doc.is_null().get(n) == simdjson::SUCCESS && n;
+    }
+    case od::json_type::string: {
+      std::string_view s;
+      return doc.get_string().get(s) == simdjson::SUCCESS;
+    }
+    default: return false;
+  }
 }
 
 }  // namespace
@@ -69,6 +99,11 @@ ParserState::Outcome ParserState::ProcessTop(od::document_reference doc, std::st
     return Outcome::kOk;
   }
   if (t != od::json_type::object) {
+    // In a stream, junk text reads as a run of scalars: isolate the line.
+    if (top && (in_stream_ || !IsWholeScalar(doc, raw))) {
+      *json_error = simdjson::TAPE_ERROR;
+      return Outcome::kJsonError;
+    }
     Error(ParseErrorKind::kUnknownSchema, raw, "not a JSON object");
     return Outcome::kSchemaError;
   }

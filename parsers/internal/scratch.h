@@ -31,14 +31,15 @@ class Scratch {
     return {out, s.size()};
   }
 
-  // a + sep + b; a alone if there is no room.
+  // a + sep + b (no sep if a already ends with it); a alone if no room.
   std::string_view Join(std::string_view a, char sep, std::string_view b) {
-    size_t n = a.size() + 1 + b.size();
+    size_t with_sep = (!a.empty() && a.back() == sep) ? 0 : 1;
+    size_t n = a.size() + with_sep + b.size();
     if (n > kBytes - used_) return a;
     char* out = buf_.get() + used_;
     std::memcpy(out, a.data(), a.size());
-    out[a.size()] = sep;
-    std::memcpy(out + a.size() + 1, b.data(), b.size());
+    if (with_sep) out[a.size()] = sep;
+    std::memcpy(out + a.size() + with_sep, b.data(), b.size());
     used_ += n;
     return {out, n};
   }

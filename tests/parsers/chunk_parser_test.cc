@@ -1,0 +1,203 @@
+// ChunkParser: bad input of every kind costs only its own line (also across
+// iterate_many batches and read-chunk boundaries), envelopes and Google
+// multi-event activities, explicit formats, line numbers.
+#include <algorithm>
+#include <cstring>
+#include <string>
+#include <vector>
+
+#include "gtest/gtest.h"
+#include "tests/parsers/collect_sink.h"
+
+namespace exfilter {
+namespace {
+
+std::string M365(int i, std::string_view op = "FileUploaded") {
+  return "{\"CreationTime\":\"2020-02-07T16:44:07\",\"Id\":\"id-" + std::to_string(i) +
+         "\",\"Operation\":\"" + std::string(op) +
+         "\",\"UserId\":\"User" + std::to_string(i % 7) + "@Contoso.com\",\"ClientIP\":\"10.0.0.1:443\"}";
+}
+
+// Feeds text through a fixed buffer the way a file reader does: read up to
+// `chunk` bytes, Parse, move the unconsumed tail to the front, repeat.
+CollectSink ParseInChunks(std::string_view text, size_t chunk, ParserOptions options = {}) {
+  ChunkParser parser(std::move(options));
+  CollectSink sink;
+  size_t cap = chunk + parser.options().max_record_bytes + 1;
+  std::vector<char> buf(cap + kParsePadding);
+  size_t have = 0, pos = 0;
+  while (pos < text.size()) {
+    size_t n = std::min({chunk, cap - have, text.size() - pos});
+    std::memcpy(buf.data() + have, text.data() + pos, n);
+    have += n;
+    pos += n;
+    size_t used = parser.Parse(buf.data(), have, sink);
+    std::memmove(buf.data(), buf.data() + used, have - used);
+    have -= used;
+  }
+  parser.ParseLast(buf.data(), have, sink);
+  return sink;
+}
+
+std::vector<std::string> Ids(const CollectSink& s) {
+  std::vector<std::string> ids;
+  for (const OwnedEvent& e : s.events) ids.push_back(e.id);
+  return ids;
+}
+
+struct BadCase {
+  const char* name;
+  std::string line;
+  ParseErrorKind kind;
+};
+
+std::vector<BadCase> BadCases() {
+  return {
+      {"malformed", R"({"Operation": "FileUploaded", "UserId": })", ParseErrorKind::kMalformedJson},
+      {"garbage", "this is not json", ParseErrorKind::kMalformedJson},
+      {"unclosed", R"({"CreationTime":"2020-02-07T16:44:07","Operation":"FileUploaded")",
+       ParseErrorKind::kTruncated},
+      {"utf8", "{\"UserId\":\"a\xff\xfe b\",\"CreationTime\":\"2020-02-07T16:44:07\"}",
+       ParseErrorKind::kInvalidUtf8},
+      {"nul", std::string("{\"UserId\":\"a\0b\",\"Operation\":\"FileUploaded\"}", 44),
+       ParseErrorKind::kNulByte},
+      {"unknown", R"({"foo":1,"bar":[1,2,3]})", ParseErrorKind::kUnknownSchema},
+      {"scalar", "42", ParseErrorKind::kUnknownSchema},
+      {"number_for_string",
+       R"({"CreationTime":"2020-02-07T16:44:07","UserId":5,"Operation":"FileUploaded"})",
+       ParseErrorKind::kWrongType},
+      {"object_for_string", R"({"CreationTime":"2020-02-07T16:44:07","Operation":{"a":1}})",
+       ParseErrorKind::kWrongType},
+      {"string_for_events",
+       R"({"id":{"time":"2020-10-02T15:00:00Z","applicationName":"drive"},"events":"upload"})",
+       ParseErrorKind::kWrongType},
+      {"bad_month", R"({"CreationTime":"2020-13-45T00:00:00","Operation":"FileUploaded"})",
+       ParseErrorKind::kBadTime},
+      {"out_of_range", R"({"created_at":"1900-01-01T00:00:00-07:00","event_type":"UPLOAD"})",
+       ParseErrorKind::kBadTime},
+  };
+}
+
+TEST(ChunkParser, EachBadKindCostsOneLine) {
+  for (const BadCase& c : BadCases()) {
+    SCOPED_TRACE(c.name);
+    std::string text = M365(1) + "\n" + c.line + "\n" + M365(2) + "\n";
+    CollectSink s = ParseText(text);
+    ASSERT_EQ(s.events.size(), 2u);
+    EXPECT_EQ(s.events[0].id, "id-1");
+    EXPECT_EQ(s.events[1].id, "id-2");
+    ASSERT_EQ(s.errors.size(), 1u);
+    EXPECT_EQ(ParseErrorKindName(s.errors[0].kind), ParseErrorKindName(c.kind));
+    EXPECT_EQ(s.errors[0].offset, M365(1).size() + 1);
+    EXPECT_EQ(s.errors[0].length, c.line.size());
+    EXPECT_EQ(s.order, (std::vector<int>{0, 1, 0}));
+    // The line number a caller derives from the offset.
+    EXPECT_EQ(1 + CountNewlines(text.data(), s.errors[0].offset), 2u);
+  }
+}
+
+TEST(ChunkParser, CountersByKind) {
+  std::string text;
+  for (const BadCase& c : BadCases()) text += c.line + "\n" + M365(0) + "\n";
+  ChunkParser parser;
+  CollectSink s;
+  ParseAll(parser, text, s);
+  EXPECT_EQ(s.events.size(), BadCases().size());
+  EXPECT_EQ(parser.counters().events, BadCases().size());
+  EXPECT_EQ(parser.counters().Errors(ParseErrorKind::kWrongType), 3u);
+  EXPECT_EQ(parser.counters().Errors(ParseErrorKind::kBadTime), 2u);
+  EXPECT_EQ(parser.counters().Errors(ParseErrorKind::kUnknownSchema), 2u);
+  EXPECT_EQ(parser.counters().Errors(ParseErrorKind::kNulByte), 1u);
+  EXPECT_EQ(parser.counters().Errors(ParseErrorKind::kInvalidUtf8), 1u);
+  EXPECT_EQ(parser.counters().TotalErrors(), BadCases().size());
+}
+
+TEST(ChunkParser, TruncatedLastLine) {
+  std::string text = M365(1) + "\n" + M365(2).substr(0, 40);
+  CollectSink s = ParseText(text);
+  ASSERT_EQ(s.events.size(), 1u);
+  ASSERT_EQ(s.errors.size(), 1u);
+  EXPECT_EQ(s.errors[0].kind, ParseErrorKind::kTruncated);
+  EXPECT_EQ(s.errors[0].offset, M365(1).size() + 1);
+  // A complete last line without a newline is fine.
+  EXPECT_EQ(ParseText(M365(1) + "\n" + M365(2)).events.size(), 2u);
+}
+
+TEST(ChunkParser, TooLongLineIsSkippedNotTheRest) {
+  ParserOptions options;
+  options.max_record_bytes = 300;
+  std::string longline = "{\"CreationTime\":\"2020-02-07T16:44:07\",\"Operation\":\"" +
+                         std::string(500, 'x') + "\"}";
+  std::string text = M365(1) + "\n" + longline + "\n" + M365(2) + "\n";
+  CollectSink whole = ParseText(text, options);
+  EXPECT_EQ(Ids(whole), (std::vector<std::string>{"id-1", "id-2"}));
+  ASSERT_EQ(whole.errors.size(), 1u);
+  EXPECT_EQ(whole.errors[0].kind, ParseErrorKind::kTooLong);
+  // Read in chunks smaller than the line: skipped without buffering it.
+  for (size_t chunk : {64, 100, 257}) {
+    CollectSink s = ParseInChunks(text, chunk, options);
+    EXPECT_EQ(Ids(s), (std::vector<std::string>{"id-1", "id-2"})) << chunk;
+    ASSERT_EQ(s.errors.size(), 1u) << chunk;
+    EXPECT_EQ(s.errors[0].kind, ParseErrorKind::kTooLong);
+  }
+}
+
+// Several batches of iterate_many (1 MiB each) with bad lines at the start, in
+// the middle, around the batch boundaries and at the end.
+TEST(ChunkParser, GoodLinesSurviveAcrossBatchBoundaries) {
+  std::string text;
+  std::vector<std::string> want;
+  std::vector<size_t> bad_lines;
+  const std::string pad(600, 'p');
+  for (int i = 0; i < 5000; ++i) {
+    bool bad = i == 0 || i == 7 || i == 1500 || i == 1747 || i == 1748 || i == 3000 ||
+               i == 3495 || i == 4999;
+    if (bad) {
+      bad_lines.push_back(i);
+      text += (i % 2 ? "{\"UserId\":\"\xc3\x28\",\"x\":\"" + pad + "\"}"  // bad UTF-8
+                     : "{\"Operation\":\"FileUploaded\",\"UserId\":\"" + pad);  // unclosed
+    } else {
+      std::string line = M365(i);
+      line.insert(line.size() - 1, ",\"Pad\":\"" + pad + "\"");
+      text += line;
+      want.push_back("id-" + std::to_string(i));
+    }
+    text += "\n";
+  }
+  ASSERT_GT(text.size(), size_t{3} << 20);
+  CollectSink s = ParseText(text);
+  EXPECT_EQ(Ids(s), want);
+  ASSERT_EQ(s.errors.size(), bad_lines.size());
+  for (size_t i = 0; i < bad_lines.size(); ++i)
+    EXPECT_EQ(CountNewlines(text.data(), s.errors[i].offset), bad_lines[i]);
+  // Same result whatever the read chunk size.
+  for (size_t chunk : {4096, 65536, 300000}) {
+    CollectSink c = ParseInChunks(text, chunk);
+    EXPECT_EQ(Ids(c), want) << chunk;
+    EXPECT_EQ(c.errors.size(), bad_lines.size()) << chunk;
+  }
+}
+
+TEST(ChunkParser, ChunkBoundariesAnywhere) {
+  std::string text;
+  for (int i = 0; i < 40; ++i) text += M365(i) + (i % 3 ? "\n" : "\r\n");
+  text += "\n\n";  // blank lines are not errors
+  std::vector<std::string> want = Ids(ParseText(text));
+  ASSERT_EQ(want.size(), 40u);
+  for (size_t chunk = 1; chunk < 400; chunk += 37) {
+    CollectSink s = ParseInChunks(text, chunk);
+    EXPECT_EQ(Ids(s), want) << chunk;
+    EXPECT_TRUE(s.errors.empty()) << chunk;
+  }
+}
+
+TEST(ChunkParser, UserIsLowerCasedAndIpNormalized) {
+  CollectSink s = ParseText(M365(3) + "\n");
+  ASSERT_EQ(s.events.size(), 1u);
+  EXPECT_EQ(s.events[0].user, "user3@contoso.com");
+  EXPECT_EQ(s.events[0].ip, "10.0.0.1");
+  EXPECT_EQ(s.events[0].raw, M365(3));
+}
+
+}  // namespace
+}  // namespace exfilter

@@ -1,0 +1,176 @@
+// Table tests for the normalization pieces: every timestamp form, every
+// ClientIP form, and every operation name mapping of the three services.
+#include <cstdint>
+#include <string>
+
+#include "gtest/gtest.h"
+#include "parsers/inspect.h"
+#include "parsers/internal/classify.h"
+#include "parsers/internal/client_ip.h"
+#include "parsers/internal/time_parse.h"
+
+namespace exfilter::internal {
+namespace {
+
+std::string Utc(std::string_view text) {
+  int64_t ms = 0;
+  if (!ParseTimestamp(text, &ms)) return "bad";
+  std::string s;
+  AppendRfc3339Millis(ms, &s);
+  return s;
+}
+
+TEST(TimeParse, EveryForm) {
+  struct Case {
+    const char* in;
+    const char* utc;
+  } cases[] = {
+      {"2020-02-07T16:44:07", "2020-02-07T16:44:07.000Z"},          // M365, no zone = UTC
+      {"2022-12-12 19:31:41", "2022-12-12T19:31:41.000Z"},          // Panther M365
+      {"2022-12-20 17:27:47.080000000", "2022-12-20T17:27:47.080Z"},  // Panther Google
+      {"2020-10-02T15:00:00Z", "2020-10-02T15:00:00.000Z"},         // Google
+      {"2025-07-25T06:45:36.066Z", "2025-07-25T06:45:36.066Z"},     // Google millis
+      {"2022-07-19T07:18:04-07:00", "2022-07-19T14:18:04.000Z"},    // Box
+      {"2022-10-20T11:38:56-08:02", "2022-10-20T19:40:56.000Z"},    // Box odd offset
+      {"2020-01-01T00:30:00+01:00", "2019-12-31T23:30:00.000Z"},    // across a year
+      {"2020-01-01T00:30:00+0100", "2019-12-31T23:30:00.000Z"},
+      {"2020-01-01T00:30:00+01", "2019-12-31T23:30:00.000Z"},
+      {"2024-02-29T12:00:00.5Z", "2024-02-29T12:00:00.500Z"},       // leap day
+      {"2021-08-02T13:32:07Z", "2021-08-02T13:32:07.000Z"},
+  };
+  for (const Case& c : cases) EXPECT_EQ(Utc(c.in), c.utc) << c.in;
+}
+
+TEST(TimeParse, RefusesBadAndOutOfRange) {
+  for (const char* bad :
+       {"", "yesterday", "2020-13-01T00:00:00", "2020-02-30T00:00:00", "2023-02-29T00:00:00",
+        "2020-01-01T24:00:00", "2020-01-01T00:60:00", "1969-12-31T23:59:59Z",
+        "2201-01-01T00:00:00Z", "2020-01-01T00:00:00+19:00", "2020-01-01T00:00:00Q",
+        "2020-01-01T00:00:00.Z", "2020-01-01", "2020/01/01 00:00:00", "2020-01-01T00:00:00Z "})
+    EXPECT_EQ(Utc(bad), "bad") << bad;
+}
+
+TEST(ClientIp, EveryForm) {
+  struct Case {
+    const char* in;
+    const char* ip;
+  } cases[] = {
+      {"10.11.12.13", "10.11.12.13"},
+      {"10.11.12.13:12345", "10.11.12.13"},
+      {"[10.11.12.13]:12345", "10.11.12.13"},
+      {"[10.11.12.13]", "10.11.12.13"},
+      {"::ffff:10.11.12.13", "10.11.12.13"},
+      {"[::ffff:10.11.12.13]:12345", "10.11.12.13"},
+      {"2001:db8::abcd", "2001:db8::abcd"},
+      {"[2001:db8::abcd]:12345", "2001:db8::abcd"},
+      {"[2001:db8::abcd]", "2001:db8::abcd"},
+      {"2a01:111:f400:7e8a::15", "2a01:111:f400:7e8a::15"},
+      {"", ""},
+      {"localhost", ""},
+      {"localhost:12345", ""},
+      {"[localhost]:12345", ""},
+      {"cool.client.local", ""},
+      {"cool.client.local:12345", ""},
+      {"[cool.client.local]:12345", ""},
+      {"300.1.1.1", ""},
+      {"1.2.3", ""},
+  };
+  for (const Case& c : cases) EXPECT_EQ(NormalizeClientIp(c.in), c.ip) << c.in;
+}
+
+struct OpCase {
+  const char* op;
+  ActionClass action;
+};
+
+TEST(Classify, M365Operations) {
+  const OpCase cases[] = {
+      {"FileUploaded", ActionClass::kUpload},
+      {"FileSyncUploadedFull", ActionClass::kUpload},
+      {"FileSyncUploadedPartial", ActionClass::kUpload},
+      {"FolderCreated", ActionClass::kCreate},
+      {"FileCopied", ActionClass::kCopy},
+      {"FolderCopied", ActionClass::kCopy},
+      {"FileAccessed", ActionClass::kFileOther},
+      {"FileDownloaded", ActionClass::kFileOther},
+      {"FileModified", ActionClass::kFileOther},
+      {"FileDeleted", ActionClass::kFileOther},
+      {"FileMoved", ActionClass::kFileOther},
+      {"FileRenamed", ActionClass::kFileOther},
+      {"FileRecycled", ActionClass::kFileOther},
+      {"FileSyncDownloadedFull", ActionClass::kFileOther},
+      {"FolderMoved", ActionClass::kFileOther},
+      {"PageViewed", ActionClass::kFileOther},
+      {"UserLoggedIn", ActionClass::kSigninSuccess},
+      {"UserLoginFailed", ActionClass::kSigninFailure},
+      {"SharingSet", ActionClass::kOther},
+      {"AnonymousLinkCreated", ActionClass::kOther},
+      {"MailItemsAccessed", ActionClass::kOther},
+      {"", ActionClass::kOther},
+  };
+  for (const OpCase& c : cases)
+    EXPECT_EQ(ActionClassName(ClassifyM365(c.op, "", "Succeeded")), ActionClassName(c.action))
+        << c.op;
+  // ResultStatus Succeeded is not the outcome: LogonError is.
+  EXPECT_EQ(ClassifyM365("UserLoggedIn", "FlowTokenExpired", "Succeeded"),
+            ActionClass::kSigninFailure);
+  EXPECT_EQ(ClassifyM365("PasswordLogonInitialAuthUsingPassword", "", "failed"),
+            ActionClass::kSigninFailure);
+  EXPECT_EQ(ClassifyM365("PasswordLogonInitialAuthUsingPassword", "", "success"),
+            ActionClass::kSigninSuccess);
+}
+
+TEST(Classify, GoogleEvents) {
+  const OpCase drive[] = {
+      {"upload", ActionClass::kUpload},        {"create", ActionClass::kCreate},
+      {"copy", ActionClass::kCopy},            {"view", ActionClass::kFileOther},
+      {"download", ActionClass::kFileOther},   {"edit", ActionClass::kFileOther},
+      {"delete", ActionClass::kFileOther},     {"move", ActionClass::kFileOther},
+      {"rename", ActionClass::kFileOther},     {"trash", ActionClass::kFileOther},
+      {"add_to_folder", ActionClass::kFileOther}, {"change_user_access", ActionClass::kOther},
+      {"approval_requested", ActionClass::kOther},
+  };
+  for (const OpCase& c : drive)
+    EXPECT_EQ(ActionClassName(ClassifyGoogle("drive", c.op, false)), ActionClassName(c.action))
+        << c.op;
+  const OpCase login[] = {
+      {"login_success", ActionClass::kSigninSuccess},
+      {"login_failure", ActionClass::kSigninFailure},
+      {"suspicious_login", ActionClass::kSigninRisky},
+      {"suspicious_login ", ActionClass::kSigninRisky},  // trailing space in a fixture
+      {"suspicious_login_less_secure_app", ActionClass::kSigninRisky},
+      {"suspicious_programmatic_login", ActionClass::kSigninRisky},
+      {"login_challenge", ActionClass::kOther},
+      {"logout", ActionClass::kOther},
+      {"account_disabled_password_leak", ActionClass::kOther},
+      {"upload", ActionClass::kOther},  // not a login event
+  };
+  for (const OpCase& c : login)
+    EXPECT_EQ(ActionClassName(ClassifyGoogle("login", c.op, false)), ActionClassName(c.action))
+        << c.op;
+  EXPECT_EQ(ClassifyGoogle("login", "login_success", true), ActionClass::kSigninRisky);
+  EXPECT_EQ(ClassifyGoogle("", "upload", false), ActionClass::kUpload);  // no application
+  EXPECT_EQ(ClassifyGoogle("admin", "upload", false), ActionClass::kOther);
+}
+
+TEST(Classify, BoxEventTypes) {
+  const OpCase cases[] = {
+      {"UPLOAD", ActionClass::kUpload},           {"ITEM_UPLOAD", ActionClass::kUpload},
+      {"ITEM_CREATE", ActionClass::kCreate},      {"COPY", ActionClass::kCopy},
+      {"ITEM_COPY", ActionClass::kCopy},          {"LOGIN", ActionClass::kSigninSuccess},
+      {"ADMIN_LOGIN", ActionClass::kSigninSuccess}, {"FAILED_LOGIN", ActionClass::kSigninFailure},
+      {"DOWNLOAD", ActionClass::kFileOther},      {"PREVIEW", ActionClass::kFileOther},
+      {"ITEM_DOWNLOAD", ActionClass::kFileOther}, {"ITEM_TRASH", ActionClass::kFileOther},
+      {"ITEM_MOVE", ActionClass::kFileOther},     {"COLLABORATION_INVITE", ActionClass::kOther},
+      {"USER_AUTHENTICATE_OAUTH2_ACCESS_TOKEN_CREATE", ActionClass::kOther},
+  };
+  for (const OpCase& c : cases)
+    EXPECT_EQ(ActionClassName(ClassifyBox(c.op, "")), ActionClassName(c.action)) << c.op;
+  EXPECT_EQ(ClassifyBox("SHIELD_ALERT", "Suspicious Locations"), ActionClass::kSigninRisky);
+  EXPECT_EQ(ClassifyBox("SHIELD_ALERT", "Suspicious Sessions"), ActionClass::kSigninRisky);
+  EXPECT_EQ(ClassifyBox("SHIELD_ALERT", "Anomalous Download"), ActionClass::kOther);
+  EXPECT_EQ(ClassifyBox("SHIELD_ALERT", ""), ActionClass::kOther);
+}
+
+}  // namespace
+}  // namespace exfilter::internal
