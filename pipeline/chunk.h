@@ -1,0 +1,59 @@
+// Chunk is the unit that travels through the pipeline: a buffer of complete
+// input lines (hundreds of KB) read from one source, plus the per-chunk result
+// a parse worker attaches (ChunkPayload) for the ordered stage to consume.
+// Chunks are allocated once into a pool whose size is the memory budget and
+// circulate reader -> parse worker -> ordered stage -> pool; no chunk is ever
+// freed or allocated while the pipeline runs.
+// Thread safety: a chunk is owned by exactly one stage at a time; the queue
+// hand-off is the synchronization point.
+#pragma once
+
+#include <simdjson.h>
+
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+#include <memory>
+#include <string_view>
+
+namespace exfilter {
+
+// What a parse worker leaves on a chunk. The concrete type belongs to whoever
+// builds the pipeline's stages (agent/ for the real parser and detector).
+class ChunkPayload {
+ public:
+  virtual ~ChunkPayload() = default;
+};
+
+struct Chunk {
+  // data() has capacity() + SIMDJSON_PADDING bytes; the padding bytes are
+  // zero and never part of len.
+  char* data() { return buf.get(); }
+  const char* data() const { return buf.get(); }
+  std::string_view view() const { return {buf.get(), len}; }
+  size_t capacity() const { return cap; }
+
+  // Grows the buffer (rare: only for lines longer than the chunk size),
+  // keeping the first `keep` bytes.
+  void Reserve(size_t want, size_t keep) {
+    if (want <= cap) return;
+    std::unique_ptr<char[]> bigger(new char[want + simdjson::SIMDJSON_PADDING]());
+    if (keep > 0) std::memcpy(bigger.get(), buf.get(), keep);
+    buf = std::move(bigger);
+    cap = want;
+  }
+
+  std::unique_ptr<char[]> buf;
+  size_t cap = 0;
+  size_t len = 0;            // bytes of complete lines in buf
+  uint64_t seq = 0;          // global input order; the ordered stage sorts on it
+  uint32_t source = 0;       // index in the SourceTable
+  uint64_t begin_offset = 0; // source offset of buf[0]
+  uint64_t end_offset = 0;   // source offset after the last byte this chunk consumed
+  uint32_t skipped_long_lines = 0;  // over-long lines the reader dropped before this chunk
+  bool end_of_source = false;       // last chunk of a source that will not grow again
+  bool marker_only = false;         // no bytes: carries only end_of_source / offsets
+  std::unique_ptr<ChunkPayload> payload;
+};
+
+}  // namespace exfilter

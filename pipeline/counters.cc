@@ -1,0 +1,48 @@
+#include "pipeline/counters.h"
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+
+namespace exfilter {
+
+const char* ErrorKindName(ErrorKind k) {
+  switch (k) {
+    case ErrorKind::kMalformedJson: return "malformed_json";
+    case ErrorKind::kInvalidUtf8: return "invalid_utf8";
+    case ErrorKind::kTooLong: return "too_long";
+    case ErrorKind::kUnknownSchema: return "unknown_schema";
+    case ErrorKind::kWrongType: return "wrong_type";
+    case ErrorKind::kBadTime: return "bad_time";
+    case ErrorKind::kTruncated: return "truncated";
+    case ErrorKind::kOther: return "other";
+  }
+  return "other";
+}
+
+uint64_t PipelineCounters::TotalErrors() const {
+  uint64_t total = 0;
+  for (const auto& e : errors) total += e.load(std::memory_order_relaxed);
+  return total;
+}
+
+std::string PipelineCounters::StatsLine(double elapsed_s, uint64_t prev_bytes, uint64_t prev_events,
+                                        int64_t now_ms) const {
+  const uint64_t bytes = Get(bytes_read), ev = Get(events);
+  const double secs = elapsed_s > 0 ? elapsed_s : 1e-9;
+  std::string line = absl::StrFormat(
+      "exfilter: events=%d bytes=%d events/s=%.0f MB/s=%.1f forwarded=%d suppressed=%d summaries=%d "
+      "queue_full=%d output_waits=%d sink_retries=%d dead_letters=%d",
+      ev, bytes, (ev - prev_events) / secs, (bytes - prev_bytes) / secs / 1e6, Get(forwarded),
+      Get(suppressed), Get(summaries), Get(queue_full), Get(output_waits), Get(sink_retries),
+      Get(dead_letters));
+  const int64_t last = last_event_ms.load(std::memory_order_relaxed);
+  if (last > 0 && now_ms > 0) absl::StrAppend(&line, " lag_s=", (now_ms - last) / 1000);
+  absl::StrAppend(&line, " errors=", TotalErrors());
+  for (int k = 0; k < kNumErrorKinds; ++k) {
+    uint64_t n = errors[k].load(std::memory_order_relaxed);
+    if (n > 0) absl::StrAppend(&line, " ", ErrorKindName(static_cast<ErrorKind>(k)), "=", n);
+  }
+  return line;
+}
+
+}  // namespace exfilter

@@ -1,0 +1,52 @@
+// PipelineCounters: every number the agent reports (stats lines on stderr,
+// the final summary, tests). Stages add per chunk, not per event.
+// Thread safety: all fields are relaxed atomics; any thread may add or read.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <string>
+
+namespace exfilter {
+
+// Parse error kinds as the agent counts them. The parser's own kinds map
+// onto these (kOther for any the agent does not know).
+enum class ErrorKind : uint8_t {
+  kMalformedJson = 0,
+  kInvalidUtf8,
+  kTooLong,
+  kUnknownSchema,
+  kWrongType,
+  kBadTime,
+  kTruncated,
+  kOther,
+};
+inline constexpr int kNumErrorKinds = 8;
+const char* ErrorKindName(ErrorKind k);
+
+struct PipelineCounters {
+  std::atomic<uint64_t> bytes_read{0};
+  std::atomic<uint64_t> chunks{0};
+  std::atomic<uint64_t> events{0};
+  std::atomic<uint64_t> forwarded{0};
+  std::atomic<uint64_t> suppressed{0};
+  std::atomic<uint64_t> summaries{0};
+  std::atomic<uint64_t> output_bytes{0};
+  std::atomic<uint64_t> queue_full{0};    // reader waited for a free chunk (backpressure)
+  std::atomic<uint64_t> output_waits{0};  // ordered stage waited for the writer
+  std::atomic<uint64_t> sink_retries{0};
+  std::atomic<uint64_t> dead_letters{0};
+  std::atomic<uint64_t> checkpoints{0};
+  std::atomic<int64_t> last_event_ms{0};  // newest event time seen (lag = now - this)
+  std::atomic<uint64_t> errors[kNumErrorKinds] = {};
+
+  void Add(std::atomic<uint64_t>& c, uint64_t n) { c.fetch_add(n, std::memory_order_relaxed); }
+  uint64_t Get(const std::atomic<uint64_t>& c) const { return c.load(std::memory_order_relaxed); }
+  uint64_t TotalErrors() const;
+
+  // One human-readable line: "events=... MB/s=... errors{malformed_json=..}"
+  // `elapsed_s` and the previous totals give the rates.
+  std::string StatsLine(double elapsed_s, uint64_t prev_bytes, uint64_t prev_events, int64_t now_ms) const;
+};
+
+}  // namespace exfilter

@@ -1,0 +1,206 @@
+#include "pipeline/pipeline.h"
+
+#include <algorithm>
+#include <utility>
+
+namespace exfilter {
+namespace {
+constexpr size_t kMaxBatch = 16;
+constexpr size_t kSendBytes = 1 << 20;  // ordered stage hands output over at least this often
+}  // namespace
+
+Pipeline::Pipeline(const PipelineOptions& options, WorkerFactory make_worker, PayloadFactory make_payload,
+                   OrderedStage* stage, Sink* sink, PipelineCounters* counters)
+    : options_(options),
+      make_worker_(std::move(make_worker)),
+      stage_(stage),
+      sink_(sink),
+      counters_(counters),
+      free_q_(MakePipeQueue<Chunk*>(std::max<size_t>(4, options.budget_bytes / options.chunk_bytes), 2)),
+      parse_q_(MakePipeQueue<Chunk*>(free_q_.size_approx() + 64, 1)),
+      ordered_q_(MakePipeQueue<Chunk*>(256, options.workers)),
+      out_q_(MakePipeQueue<OutBlock*>(64, 1)),
+      out_free_q_(MakePipeQueue<OutBlock*>(64, 1)) {
+  options_.workers = std::max(1, options_.workers);
+  const size_t n_chunks = std::max<size_t>(4, options_.budget_bytes / options_.chunk_bytes);
+  {
+    moodycamel::ProducerToken fill(free_q_);
+    for (size_t i = 0; i < n_chunks; ++i) {
+      auto c = std::make_unique<Chunk>();
+      c->Reserve(options_.chunk_bytes + options_.chunk_bytes / 4, 0);
+      c->payload = make_payload();
+      free_q_.enqueue(fill, c.get());
+      chunks_.push_back(std::move(c));
+    }
+  }
+  {
+    moodycamel::ProducerToken fill(out_free_q_);
+    const size_t n_out = std::max<size_t>(4, 2 * static_cast<size_t>(options_.workers));
+    for (size_t i = 0; i < n_out; ++i) {
+      out_blocks_.push_back(std::make_unique<OutBlock>());
+      out_free_q_.enqueue(fill, out_blocks_.back().get());
+    }
+  }
+  reader_token_ = std::make_unique<moodycamel::ProducerToken>(parse_q_);
+  free_token_ = std::make_unique<moodycamel::ConsumerToken>(free_q_);
+}
+
+Pipeline::~Pipeline() {
+  if (started_ && writer_.joinable()) (void)CloseInput();
+}
+
+void Pipeline::Start() {
+  started_ = true;
+  writer_ = std::thread([this] { WriterLoop(); });
+  ordered_ = std::thread([this] { OrderedLoop(); });
+  for (int i = 0; i < options_.workers; ++i) workers_.emplace_back([this, i] { WorkerLoop(i); });
+}
+
+Chunk* Pipeline::AcquireChunk() {
+  Chunk* c = nullptr;
+  if (!free_q_.try_dequeue(*free_token_, c)) {
+    counters_->Add(counters_->queue_full, 1);  // backpressure: the reader waits
+    free_q_.wait_dequeue(*free_token_, c);
+  }
+  c->len = 0;
+  c->seq = 0;
+  c->source = 0;
+  c->begin_offset = c->end_offset = 0;
+  c->skipped_long_lines = 0;
+  c->end_of_source = false;
+  c->marker_only = false;
+  return c;
+}
+
+void Pipeline::SubmitChunk(Chunk* chunk) {
+  chunk->seq = next_seq_++;
+  // Zero the padding after the data (simdjson 3.0.1 reads past the end).
+  std::memset(chunk->data() + chunk->len, 0, simdjson::SIMDJSON_PADDING);
+  counters_->Add(counters_->chunks, 1);
+  parse_q_.enqueue(*reader_token_, chunk);
+}
+
+absl::Status Pipeline::CloseInput() {
+  if (!writer_.joinable()) return sink_status_;
+  for (int i = 0; i < options_.workers; ++i) parse_q_.enqueue(*reader_token_, nullptr);
+  for (auto& t : workers_) t.join();
+  ordered_.join();
+  writer_.join();
+  std::lock_guard<std::mutex> lock(sync_mu_);
+  return sink_status_;
+}
+
+void Pipeline::WorkerLoop(int /*index*/) {
+  std::unique_ptr<ChunkWorker> worker = make_worker_();
+  moodycamel::ConsumerToken in(parse_q_);
+  moodycamel::ProducerToken out(ordered_q_);
+  while (true) {
+    Chunk* c = nullptr;
+    parse_q_.wait_dequeue(in, c);
+    if (c != nullptr) worker->Parse(*c);
+    ordered_q_.enqueue(out, c);  // nullptr tells the ordered stage this worker is done
+    if (c == nullptr) return;
+  }
+}
+
+Pipeline::OutBlock* Pipeline::TakeOutBlock() {
+  OutBlock* b = nullptr;
+  if (!out_free_q_.try_dequeue(b)) {
+    counters_->Add(counters_->output_waits, 1);  // the sink is slower than the input
+    out_free_q_.wait_dequeue(b);
+  }
+  return b;
+}
+
+void Pipeline::SendOutput(std::string* out, moodycamel::ProducerToken& token) {
+  if (out->empty()) return;
+  OutBlock* b = TakeOutBlock();
+  b->data.clear();
+  b->data.swap(*out);  // *out inherits the block's old capacity
+  b->barrier = 0;
+  b->stop = false;
+  out_q_.enqueue(token, b);
+}
+
+absl::Status Pipeline::SyncOutput(std::string* out) {
+  SendOutput(out, *ordered_out_token_);
+  OutBlock* b = TakeOutBlock();
+  b->data.clear();
+  b->barrier = ++barrier_sent_;
+  b->stop = false;
+  out_q_.enqueue(*ordered_out_token_, b);
+  std::unique_lock<std::mutex> lock(sync_mu_);
+  sync_cv_.wait(lock, [&] { return barrier_acked_ >= barrier_sent_; });
+  return sink_status_;
+}
+
+void Pipeline::OrderedLoop() {
+  moodycamel::ConsumerToken in(ordered_q_);
+  moodycamel::ProducerToken back(free_q_);
+  ordered_out_token_ = std::make_unique<moodycamel::ProducerToken>(out_q_);
+  const size_t ring_size = chunks_.size();
+  std::vector<Chunk*> ring(ring_size, nullptr);
+  uint64_t next = 0;
+  int done_workers = 0;
+  std::string out;
+  Chunk* batch[kMaxBatch];
+  const int64_t tick_us = absl::ToInt64Microseconds(options_.tick);
+  absl::Time last_tick = absl::Now();
+  while (done_workers < options_.workers) {
+    size_t n = ordered_q_.wait_dequeue_bulk_timed(in, batch, kMaxBatch, tick_us);
+    for (size_t i = 0; i < n; ++i) {
+      if (batch[i] == nullptr) {
+        ++done_workers;
+      } else {
+        ring[batch[i]->seq % ring_size] = batch[i];
+      }
+    }
+    while (Chunk* c = ring[next % ring_size]) {
+      ring[next % ring_size] = nullptr;
+      stage_->Consume(*c, &out);
+      free_q_.enqueue(back, c);
+      ++next;
+      if (out.size() >= kSendBytes) SendOutput(&out, *ordered_out_token_);
+    }
+    absl::Time now = absl::Now();
+    if (n == 0 || now - last_tick >= options_.tick) {
+      stage_->Tick(&out);
+      last_tick = now;
+    }
+    SendOutput(&out, *ordered_out_token_);
+  }
+  stage_->Finish(&out);
+  SendOutput(&out, *ordered_out_token_);
+  OutBlock* b = TakeOutBlock();
+  b->data.clear();
+  b->barrier = 0;
+  b->stop = true;
+  out_q_.enqueue(*ordered_out_token_, b);
+}
+
+void Pipeline::WriterLoop() {
+  moodycamel::ConsumerToken in(out_q_);
+  moodycamel::ProducerToken back(out_free_q_);
+  absl::Status status;  // first failure; later blocks are discarded (and reported)
+  while (true) {
+    OutBlock* b = nullptr;
+    out_q_.wait_dequeue(in, b);
+    if (status.ok() && !b->data.empty()) {
+      status = sink_->Write(b->data);
+      if (status.ok()) counters_->Add(counters_->output_bytes, b->data.size());
+    }
+    const bool stop = b->stop;
+    const uint64_t barrier = b->barrier;
+    if (stop || barrier != 0) {
+      if (status.ok()) status = sink_->Flush();
+      std::lock_guard<std::mutex> lock(sync_mu_);
+      sink_status_ = status;
+      if (barrier != 0) barrier_acked_ = barrier;
+      sync_cv_.notify_all();
+    }
+    out_free_q_.enqueue(back, b);
+    if (stop) return;
+  }
+}
+
+}  // namespace exfilter

@@ -1,0 +1,9 @@
+# Owner: agent. The threaded pipeline: inputs, chunk reader, queues, ordered
+# stage, writer and sinks, tailer and checkpoint offsets. Knows nothing of the
+# parser or the detector: agent/ plugs them in as ChunkWorker / OrderedStage.
+file(GLOB EXFILTER_PIPELINE_SOURCES CONFIGURE_DEPENDS ${CMAKE_CURRENT_LIST_DIR}/*.cc)
+add_library(exfilter_pipeline STATIC ${EXFILTER_PIPELINE_SOURCES})
+target_include_directories(exfilter_pipeline PUBLIC ${CONCURRENTQUEUE_INCLUDE_DIR})
+target_link_libraries(exfilter_pipeline PUBLIC exfilter_util simdjson::simdjson absl::status absl::statusor
+                      absl::strings absl::str_format absl::time absl::synchronization zstd::libzstd_shared
+                      Threads::Threads)

@@ -1,0 +1,128 @@
+// Pipeline runs the threaded middle of the agent: a pool of chunks (the
+// memory budget), N parse workers, one ordered stage that consumes chunk
+// results strictly in input order (so output and detector state do not
+// depend on the number of workers), and one writer thread that owns the sink.
+//
+//   reader (caller) -> parse_q -> N workers -> ordered_q -> ordered stage
+//        ^                                                  |      |
+//        +------------------ free chunks -------------------+      v
+//                                                   out blocks -> writer -> sink
+//
+// Backpressure: when the sink blocks, out blocks run out, the ordered stage
+// waits, chunks stop coming back and the reader waits (counted in
+// queue_full). Nothing is dropped.
+// Thread safety: AcquireChunk/SubmitChunk/CloseInput from one reader thread;
+// SyncOutput only from the ordered stage (inside its callbacks).
+#pragma once
+
+#include <atomic>
+#include <condition_variable>
+#include <cstddef>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/time/time.h"
+#include "pipeline/chunk.h"
+#include "pipeline/counters.h"
+#include "pipeline/queues.h"
+#include "pipeline/sink.h"
+
+namespace exfilter {
+
+// Parse side: one per worker thread, called for every chunk it takes.
+class ChunkWorker {
+ public:
+  virtual ~ChunkWorker() = default;
+  // Fills chunk.payload from chunk.view() (complete lines; may be empty).
+  virtual void Parse(Chunk& chunk) = 0;
+};
+
+class Pipeline;
+
+// Ordered side: called on the one ordered thread.
+class OrderedStage {
+ public:
+  virtual ~OrderedStage() = default;
+  // Every chunk, in seq order. Appends output lines to *out.
+  virtual void Consume(Chunk& chunk, std::string* out) = 0;
+  // When no chunk arrived for the tick interval, and after each batch.
+  virtual void Tick(std::string* /*out*/) {}
+  // After the last chunk, before the writer stops.
+  virtual void Finish(std::string* /*out*/) {}
+};
+
+struct PipelineOptions {
+  int workers = 2;
+  size_t chunk_bytes = 256 << 10;
+  size_t budget_bytes = 32 << 20;  // chunk pool; output blocks add budget/8
+  absl::Duration tick = absl::Milliseconds(200);
+};
+
+class Pipeline {
+ public:
+  using WorkerFactory = std::function<std::unique_ptr<ChunkWorker>()>;
+  using PayloadFactory = std::function<std::unique_ptr<ChunkPayload>()>;
+
+  Pipeline(const PipelineOptions& options, WorkerFactory make_worker, PayloadFactory make_payload,
+           OrderedStage* stage, Sink* sink, PipelineCounters* counters);
+  ~Pipeline();
+
+  void Start();
+  // Reader side. AcquireChunk blocks while the budget is used up.
+  Chunk* AcquireChunk();
+  void SubmitChunk(Chunk* chunk);  // assigns seq
+  // No more chunks; waits until everything is written and flushed. Returns
+  // the sink's error if it gave up (then output after it was not accepted).
+  absl::Status CloseInput();
+
+  // Ordered stage only: sends `*out` and waits until the writer has written
+  // and flushed everything sent so far. Clears *out.
+  absl::Status SyncOutput(std::string* out);
+
+  size_t chunk_count() const { return chunks_.size(); }
+  size_t ChunkBytes() const { return options_.chunk_bytes; }
+
+ private:
+  struct OutBlock {
+    std::string data;
+    uint64_t barrier = 0;  // nonzero: flush and acknowledge this id
+    bool stop = false;
+  };
+  void WorkerLoop(int index);
+  void OrderedLoop();
+  void WriterLoop();
+  void SendOutput(std::string* out, moodycamel::ProducerToken& token);
+  OutBlock* TakeOutBlock();
+
+  PipelineOptions options_;
+  WorkerFactory make_worker_;
+  OrderedStage* stage_;
+  Sink* sink_;
+  PipelineCounters* counters_;
+
+  std::vector<std::unique_ptr<Chunk>> chunks_;
+  std::vector<std::unique_ptr<OutBlock>> out_blocks_;
+  PipeQueue<Chunk*> free_q_, parse_q_, ordered_q_;
+  PipeQueue<OutBlock*> out_q_, out_free_q_;
+  std::unique_ptr<moodycamel::ProducerToken> reader_token_;
+  std::unique_ptr<moodycamel::ConsumerToken> free_token_;
+  std::unique_ptr<moodycamel::ProducerToken> ordered_out_token_;
+  uint64_t next_seq_ = 0;
+
+  std::vector<std::thread> workers_;
+  std::thread ordered_, writer_;
+
+  std::mutex sync_mu_;
+  std::condition_variable sync_cv_;
+  uint64_t barrier_sent_ = 0;   // ordered thread only
+  uint64_t barrier_acked_ = 0;  // guarded by sync_mu_
+  absl::Status sink_status_;    // guarded by sync_mu_
+  bool started_ = false;
+};
+
+}  // namespace exfilter

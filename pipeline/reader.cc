@@ -1,0 +1,118 @@
+#include "pipeline/reader.h"
+
+#include <cstring>
+
+namespace exfilter {
+
+ChunkReader::ChunkReader(Pipeline* pipeline, const ReaderOptions& options, PipelineCounters* counters)
+    : pipeline_(pipeline), options_(options), counters_(counters) {}
+
+ChunkReader::~ChunkReader() { Release(); }
+
+void ChunkReader::Release() {
+  if (held_ == nullptr) return;
+  held_->len = 0;
+  held_->marker_only = true;
+  pipeline_->SubmitChunk(held_);
+  held_ = nullptr;
+}
+
+Chunk* ChunkReader::Take() {
+  Chunk* c = held_ != nullptr ? held_ : pipeline_->AcquireChunk();
+  held_ = nullptr;
+  return c;
+}
+
+absl::StatusOr<uint64_t> ChunkReader::Pump(Input& in, SourceCursor& cur, const std::atomic<bool>* stop) {
+  const size_t want = pipeline_->ChunkBytes();
+  uint64_t total = 0;
+  while (stop == nullptr || !stop->load(std::memory_order_relaxed)) {
+    Chunk* c = Take();
+    size_t len = cur.carry.size();
+    c->Reserve(len + want, 0);
+    if (len > 0) std::memcpy(c->data(), cur.carry.data(), len);
+    cur.carry.clear();
+    bool no_more_now = false;
+    size_t fresh = 0;
+    while (fresh < want) {
+      c->Reserve(len + want, len);
+      absl::StatusOr<size_t> n = in.Read(c->data() + len, want);
+      if (!n.ok()) {
+        cur.carry.assign(c->data(), len);
+        held_ = c;
+        return n.status();
+      }
+      len += *n;
+      fresh += *n;
+      total += *n;
+      counters_->Add(counters_->bytes_read, *n);
+      if (*n < want) {  // end of data for now, or a pipe's short read: do not wait for more
+        no_more_now = *n == 0;
+        break;
+      }
+    }
+    Frame(c, len, cur);
+    if (no_more_now) return total;
+  }
+  return total;
+}
+
+void ChunkReader::Frame(Chunk* c, size_t len, SourceCursor& cur) {
+  char* data = c->data();
+  size_t start = 0;
+  if (cur.skipping) {
+    auto* nl = static_cast<char*>(std::memchr(data, '\n', len));
+    if (nl == nullptr) {
+      cur.offset += len;
+      held_ = c;
+      return;
+    }
+    start = static_cast<size_t>(nl - data) + 1;
+    cur.offset += start;
+    cur.skipping = false;
+  }
+  const char* last = static_cast<const char*>(memrchr(data + start, '\n', len - start));
+  const size_t lines_end = last == nullptr ? start : static_cast<size_t>(last - data) + 1;
+  const size_t tail = len - lines_end;
+  if (tail > options_.max_line_bytes) {
+    counters_->Add(counters_->errors[static_cast<int>(ErrorKind::kTooLong)], 1);
+    cur.skipping = true;
+  } else {
+    cur.carry.assign(data + lines_end, tail);
+  }
+  if (lines_end == start) {  // no complete line: keep the chunk for the next read
+    if (cur.skipping) cur.offset += tail;
+    held_ = c;
+    return;
+  }
+  if (start > 0) std::memmove(data, data + start, lines_end - start);
+  c->len = lines_end - start;
+  c->source = cur.id;
+  c->begin_offset = cur.offset;
+  c->end_offset = cur.offset + c->len;
+  cur.offset = c->end_offset;
+  if (cur.skipping) cur.offset += tail;
+  pipeline_->SubmitChunk(c);
+}
+
+void ChunkReader::FlushPartial(SourceCursor& cur) {
+  Chunk* c = Take();
+  const size_t len = cur.carry.size();
+  c->Reserve(len + 1, 0);
+  if (len > 0) {
+    std::memcpy(c->data(), cur.carry.data(), len);
+    c->data()[len] = '\n';
+    c->len = len + 1;
+  }
+  c->source = cur.id;
+  c->begin_offset = cur.offset;
+  c->end_offset = cur.offset + len;
+  c->end_of_source = true;
+  c->marker_only = len == 0;
+  cur.offset += len;
+  cur.carry.clear();
+  cur.skipping = false;
+  pipeline_->SubmitChunk(c);
+}
+
+}  // namespace exfilter

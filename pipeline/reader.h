@@ -1,0 +1,63 @@
+// ChunkReader cuts an Input into chunks of complete lines and submits them to
+// the Pipeline. A partial last line stays in the source's cursor until its
+// newline arrives (or FlushPartial takes it at end of input); a line longer
+// than max_line_bytes is skipped up to its newline and counted (kTooLong),
+// never the rest of the input.
+// Thread safety: none; used by the one reader thread.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "pipeline/counters.h"
+#include "pipeline/input.h"
+#include "pipeline/pipeline.h"
+
+namespace exfilter {
+
+// Where the reader stands in one source. `offset` is the source offset of
+// the first byte not yet handed to a chunk (the checkpointable position once
+// every chunk before it is consumed).
+struct SourceCursor {
+  uint32_t id = 0;
+  uint64_t offset = 0;
+  std::string carry;      // bytes after `offset` already read: a partial line
+  bool skipping = false;  // inside an over-long line
+};
+
+struct ReaderOptions {
+  size_t max_line_bytes = 1 << 20;
+};
+
+class ChunkReader {
+ public:
+  ChunkReader(Pipeline* pipeline, const ReaderOptions& options, PipelineCounters* counters);
+  ~ChunkReader();
+
+  // Reads `in` until it has no bytes now (or `stop` is set), submitting every
+  // complete line. Returns the number of bytes read; an error is the input's.
+  absl::StatusOr<uint64_t> Pump(Input& in, SourceCursor& cur, const std::atomic<bool>* stop = nullptr);
+
+  // Hands over the partial last line as if it ended with a newline, and
+  // marks the chunk as the end of the source. Used when a file read to its
+  // end has no final newline, or a tailed file is rotated away.
+  void FlushPartial(SourceCursor& cur);
+
+  // Returns the held chunk to the pipeline (as an empty chunk). Call before
+  // Pipeline::CloseInput.
+  void Release();
+
+ private:
+  Chunk* Take();
+  // Frames c[0..len) for `cur`; submits the complete lines, keeps the rest.
+  void Frame(Chunk* c, size_t len, SourceCursor& cur);
+
+  Pipeline* pipeline_;
+  ReaderOptions options_;
+  PipelineCounters* counters_;
+  Chunk* held_ = nullptr;  // acquired but not yet submitted
+};
+
+}  // namespace exfilter

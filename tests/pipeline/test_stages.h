@@ -1,0 +1,97 @@
+// Test doubles for the pipeline: a worker that splits chunks into lines and
+// an ordered stage that echoes them, checking chunk order and offsets.
+// Thread safety: as ChunkWorker / OrderedStage.
+#pragma once
+
+#include <map>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "pipeline/pipeline.h"
+
+namespace exfilter::testing {
+
+struct LinesPayload : ChunkPayload {
+  std::vector<std::pair<size_t, size_t>> lines;  // offset, length (without '\n')
+};
+
+class LineWorker : public ChunkWorker {
+ public:
+  void Parse(Chunk& chunk) override {
+    auto& p = static_cast<LinesPayload&>(*chunk.payload);
+    p.lines.clear();
+    std::string_view v = chunk.view();
+    size_t pos = 0;
+    while (pos < v.size()) {
+      size_t nl = v.find('\n', pos);
+      if (nl == std::string_view::npos) nl = v.size();
+      p.lines.emplace_back(pos, nl - pos);
+      pos = nl + 1;
+    }
+  }
+};
+
+// Echoes every line with a '\n'; with `prefix` set, "<seq>:" before each.
+class EchoStage : public OrderedStage {
+ public:
+  explicit EchoStage(bool prefix = false) : prefix_(prefix) {}
+  void Consume(Chunk& chunk, std::string* out) override {
+    if (chunk.seq != next_seq) order_ok = false;
+    ++next_seq;
+    if (!chunk.marker_only && chunk.len > 0) {
+      auto [it, fresh] = offsets.try_emplace(chunk.source, 0);
+      if (chunk.begin_offset < it->second) offsets_ok = false;
+      it->second = chunk.end_offset;
+    }
+    if (chunk.end_of_source) ++ended;
+    auto& p = static_cast<LinesPayload&>(*chunk.payload);
+    for (auto [off, len] : p.lines) {
+      if (prefix_) out->append(std::to_string(lines)).push_back(':');
+      out->append(chunk.data() + off, len).push_back('\n');
+      ++lines;
+    }
+  }
+  void Finish(std::string* /*out*/) override { finished = true; }
+
+  bool prefix_;
+  uint64_t next_seq = 0;
+  uint64_t lines = 0;
+  int ended = 0;
+  bool order_ok = true;
+  bool offsets_ok = true;
+  bool finished = false;
+  std::map<uint32_t, uint64_t> offsets;  // source -> end offset of its last chunk
+};
+
+// Collects everything written; can be blocked to test backpressure.
+class StringSink : public Sink {
+ public:
+  absl::Status Write(std::string_view data) override {
+    std::unique_lock<std::mutex> lock(mu_);
+    cv_.wait(lock, [&] { return !blocked_; });
+    text_.append(data);
+    return absl::OkStatus();
+  }
+  absl::Status Flush() override { return absl::OkStatus(); }
+  void Block(bool b) {
+    std::lock_guard<std::mutex> lock(mu_);
+    blocked_ = b;
+    cv_.notify_all();
+  }
+  std::string text() {
+    std::lock_guard<std::mutex> lock(mu_);
+    return text_;
+  }
+
+ private:
+  std::mutex mu_;
+  std::condition_variable cv_;
+  bool blocked_ = false;
+  std::string text_;
+};
+
+inline std::unique_ptr<ChunkPayload> MakeLinesPayload() { return std::make_unique<LinesPayload>(); }
+inline std::unique_ptr<ChunkWorker> MakeLineWorker() { return std::make_unique<LineWorker>(); }
+
+}  // namespace exfilter::testing
