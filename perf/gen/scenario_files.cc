@@ -102,6 +102,31 @@ std::string ConfigToml(const Generator& gen, std::string_view identities_path) {
   return std::string(out.view());
 }
 
+std::string ScenarioJson(const Generator& gen, bool split, bool zstd) {
+  const GenOptions& o = gen.options();
+  OutBuffer out;
+  out.Lit("{\"users\":");
+  out.Uint(gen.org().users.size());
+  out.Lit(",\"days\":");
+  out.Int(o.days);
+  out.Lit(",\"learning_days\":");
+  out.Int(o.learning_days);
+  out.Lit(",\"seed\":");
+  out.Uint(o.seed);
+  out.Lit(",\"start\":\"");
+  AppendRfc3339(out, o.start_ms, false);
+  out.Lit("\",\"end\":\"");
+  AppendRfc3339(out, o.start_ms + o.days * kDayMs, false);
+  out.Lit("\",\"events\":");
+  out.Uint(gen.stats().events);
+  out.Lit(",\"bytes\":");
+  out.Uint(gen.stats().bytes);
+  out.Lit(",\"stream\":\"");
+  out.Str(split ? std::string_view("split") : std::string_view(StreamFileName(0, zstd)));
+  out.Lit("\"}\n");
+  return std::string(out.view());
+}
+
 std::string StreamFileName(int stream, bool zstd) {
   std::string name = stream == 0 ? "audit" : std::string(GenServiceName(static_cast<Service>(stream)));
   return name + (zstd ? ".ndjson.zst" : ".ndjson");
@@ -186,6 +211,7 @@ absl::Status WriteScenario(Generator& gen, const std::string& dir, bool split, b
   if (absl::Status s = (*sink)->Close(); !s.ok()) return s;
   if (absl::Status s = WriteFile(dir + "/labels.jsonl", LabelsJsonl(gen)); !s.ok()) return s;
   if (absl::Status s = WriteFile(dir + "/identities.csv", IdentitiesCsv(gen.org())); !s.ok()) return s;
+  if (absl::Status s = WriteFile(dir + "/scenario.json", ScenarioJson(gen, split, zstd)); !s.ok()) return s;
   return WriteFile(dir + "/exfilter.toml", ConfigToml(gen, dir + "/identities.csv"));
 }
 

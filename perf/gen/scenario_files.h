@@ -26,6 +26,10 @@ std::string IdentitiesCsv(const Organization& org);
 // [detector] identities_file when not empty.
 std::string ConfigToml(const Generator& gen, std::string_view identities_path);
 
+// scenario.json: users, days, learning_days, seed, start, end (RFC 3339),
+// events, bytes, stream (the mixed stream's file name, or "split").
+std::string ScenarioJson(const Generator& gen, bool split, bool zstd);
+
 // Stream file names: audit.ndjson (mixed) or <service>.ndjson, plus ".zst".
 std::string StreamFileName(int stream, bool zstd);
 
@@ -47,7 +51,7 @@ class FileStreamSink : public StreamSink {
 };
 
 // Generates the scenario into dir: stream(s), labels.jsonl, identities.csv,
-// exfilter.toml. Creates dir if needed.
+// scenario.json, exfilter.toml. Creates dir if needed.
 absl::Status WriteScenario(Generator& gen, const std::string& dir, bool split, bool zstd);
 
 }  // namespace exfilter::gen
