@@ -2,6 +2,7 @@
 // directory, or the mixed event stream alone to stdout with --out -.
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -62,7 +63,10 @@ int RunGen(GenFlags& flags) {
                    flags.size.c_str());
       return 2;
     }
-    flags.options.days = 3650;  // run until the size is reached
+    // Enough days for the size (about 45 KB per user and day), then stop at it.
+    double per_day = 45e3 * std::max(1, flags.options.users);
+    int needed = static_cast<int>(flags.options.max_bytes / per_day * 1.3) + 2;
+    flags.options.days = std::max(flags.options.days, needed);
   }
   flags.options.incidents = !flags.no_incidents;
   auto t0 = std::chrono::steady_clock::now();

@@ -50,9 +50,13 @@ Generator::Generator(const GenOptions& options)
 Generator::~Generator() = default;
 
 void Generator::Incidents(int64_t t0, int64_t t1, std::vector<GenEvent>& out) {
-  for (size_t i = 0; i < incidents_.size(); ++i) {
+  // Incidents are sorted by start; sign-ins may precede the start by < 1 h.
+  while (next_incident_ < incidents_.size() && incidents_[next_incident_].start_ms - kHourMs < t1) {
+    active_.push_back(next_incident_++);
+  }
+  std::erase_if(active_, [&](size_t i) { return incidents_[i].end_ms < t0; });
+  for (size_t i : active_) {
     const Incident& inc = incidents_[i];
-    if (inc.end_ms < t0 || inc.start_ms - kHourMs >= t1) continue;
     for (size_t b = 0; b < inc.bursts.size(); ++b) {
       const Burst& burst = inc.bursts[b];
       int32_t& k = cursors_[i][b];

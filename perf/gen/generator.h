@@ -71,6 +71,8 @@ class Generator {
   std::vector<Incident> incidents_;
   std::vector<IncidentLabel> labels_;
   std::vector<std::vector<int32_t>> cursors_;  // per incident, per burst: next event
+  size_t next_incident_ = 0;                   // first incident not yet active
+  std::vector<size_t> active_;                 // incidents overlapping the current hour
   GenStats stats_;
   struct Impl;
   std::unique_ptr<Impl> impl_;
