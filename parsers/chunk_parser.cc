@@ -122,37 +122,45 @@ size_t ParserState::RunStream(size_t pos, size_t end, bool final, bool* failed) 
     *failed = true;
     return pos;
   }
+  // Without a generic mapping a record's bytes end where the next one starts
+  // (Deliver/FlushPending), which costs nothing; the generic reader needs them
+  // up front (iterator source(), a walk over the record's structure).
+  in_stream_ = true;
+  defer_ = !options_.generic;
+  size_t stop = end;
   for (auto it = stream.begin(); it != stream.end(); ++it) {
-    od::document_reference doc;
     size_t at = pos + it.current_index();
+    FlushPending(data_ + at);
+    od::document_reference doc;
     if ((*it).get(doc) != simdjson::SUCCESS) {
       *failed = true;
-      return at;
+      stop = at;
+      break;
     }
-    std::string_view raw = TrimRight(it.source());
+    std::string_view raw = defer_ ? std::string_view(data_ + at, 0) : TrimRight(it.source());
     if (raw.size() > options_.max_record_bytes) {
       *failed = true;  // line mode reports it as too_long
-      return at;
+      stop = at;
+      break;
     }
     simdjson::error_code json_error = simdjson::SUCCESS;
-    in_stream_ = true;
-    Outcome o = ProcessTop(doc, raw, /*top=*/true, &json_error);
-    in_stream_ = false;
-    if (o == Outcome::kJsonError) {
+    if (ProcessTop(doc, raw, /*top=*/true, &json_error) == Outcome::kJsonError) {
       --counters_.records;  // counted again when isolated
+      pending_.kind = Pending::Kind::kNone;
       *failed = true;
-      return at;
+      stop = at;
+      break;
     }
   }
-  size_t truncated = stream.truncated_bytes();
-  if (truncated == 0) return end;
-  size_t unfinished = end - truncated;
+  if (!*failed) stop = end - stream.truncated_bytes();
+  FlushPending(data_ + stop);
+  in_stream_ = false;
+  defer_ = false;
+  if (*failed || stop == end) return stop;
   // An unfinished value: a pretty-printed page still arriving (keep it as the
   // caller's tail), or a broken line followed by good lines (isolate it).
-  if (final || LooksLikeWholeLine(unfinished, end)) {
-    *failed = true;
-  }
-  return unfinished;
+  if (final || LooksLikeWholeLine(stop, end)) *failed = true;
+  return stop;
 }
 
 // True if one of the lines after the one at `start` is a complete JSON value

@@ -31,28 +31,52 @@ inline std::string_view TrimRight(std::string_view s) {
   return s;
 }
 
-// String value into *out (parser scratch); null leaves *out empty.
-// Anything else is INCORRECT_TYPE.
+// A character that can start a JSON value (anything else is broken JSON).
+inline bool IsValueStart(char c) {
+  return c == '{' || c == '[' || c == '"' || c == 't' || c == 'f' || c == 'n' || c == '-' ||
+         (c >= '0' && c <= '9');
+}
+
+// The text of a string token without its quotes, if it holds no escape: a
+// view straight into the input, no copy. Empty optional-like result: false.
+inline bool PlainString(std::string_view token, std::string_view* out) {
+  token = TrimRight(token);
+  if (token.size() < 2 || token.back() != '"') return false;
+  std::string_view inner = token.substr(1, token.size() - 2);
+  if (std::memchr(inner.data(), '\\', inner.size()) != nullptr) return false;
+  *out = inner;
+  return true;
+}
+
+// String value into *out: a view into the input when it has no escapes,
+// else unescaped into parser scratch. null leaves *out empty. Anything else
+// is INCORRECT_TYPE.
 inline simdjson::error_code GetStr(od::value v, std::string_view* out) {
-  od::json_type t;
-  if (auto e = v.type().get(t)) return e;
-  if (t == od::json_type::string) return v.get_string().get(*out);
-  if (t == od::json_type::null) return simdjson::SUCCESS;
-  return simdjson::INCORRECT_TYPE;
+  std::string_view token = v.raw_json_token();
+  if (token.empty()) return simdjson::TAPE_ERROR;
+  if (token[0] == '"') {
+    if (PlainString(token, out)) return simdjson::SUCCESS;
+    return v.get_string().get(*out);
+  }
+  if (token[0] == 'n') {
+    bool is_null = false;
+    if (auto e = v.is_null().get(is_null)) return e;
+    return is_null ? simdjson::SUCCESS : simdjson::INCORRECT_TYPE;
+  }
+  return IsValueStart(token[0]) ? simdjson::INCORRECT_TYPE : simdjson::TAPE_ERROR;
 }
 
 // A string, or a number kept as its JSON text (ids that pipelines write either
 // way; never converted through a double). null leaves *out empty.
 inline simdjson::error_code GetStrOrNum(od::value v, std::string_view* out) {
-  od::json_type t;
-  if (auto e = v.type().get(t)) return e;
-  if (t == od::json_type::string) return v.get_string().get(*out);
-  if (t == od::json_type::number) {
-    *out = TrimRight(v.raw_json_token());
+  std::string_view token = v.raw_json_token();
+  if (token.empty()) return simdjson::TAPE_ERROR;
+  char c = token[0];
+  if (c == '-' || (c >= '0' && c <= '9')) {
+    *out = TrimRight(token);
     return simdjson::SUCCESS;
   }
-  if (t == od::json_type::null) return simdjson::SUCCESS;
-  return simdjson::INCORRECT_TYPE;
+  return GetStr(v, out);
 }
 
 // A boolean, or the strings "true"/"false"; null leaves *out unchanged.

@@ -32,6 +32,32 @@ class ParserState {
  private:
   enum class Outcome { kOk, kSchemaError, kJsonError };
 
+  // What a read record turns into. In a stream the record's end (so its raw
+  // bytes) is only known when the next record starts, so delivery waits until
+  // then; rec_'s views stay valid because simdjson writes its string buffer
+  // only while a record is read.
+  struct Pending {
+    enum class Kind : uint8_t { kNone, kRecord, kPage, kError } kind = Kind::kNone;
+    Service service = Service::kUnknown;
+    ParseErrorKind error = ParseErrorKind::kMalformedJson;
+    std::string_view detail;
+    const char* start = nullptr;
+
+    static Pending Of(Kind kind, Service service = Service::kUnknown) {
+      Pending p;
+      p.kind = kind;
+      p.service = service;
+      return p;
+    }
+    static Pending Err(ParseErrorKind error, std::string_view detail) {
+      Pending p;
+      p.kind = Kind::kError;
+      p.error = error;
+      p.detail = detail;
+      return p;
+    }
+  };
+
   // chunk_parser.cc
   void Begin(const char* data, size_t len, SinkRef sink);
   size_t ParseRange(size_t pos, size_t end, bool final);
@@ -46,6 +72,9 @@ class ParserState {
   // record_events.cc
   Outcome ProcessTop(od::document_reference doc, std::string_view raw, bool top,
                      simdjson::error_code* json_error);
+  Outcome Deliver(const Pending& p, Record& r, std::string_view raw);
+  void Finish(const Pending& p, Record& r, std::string_view raw);
+  void FlushPending(const char* end);
   void EmitElements(const Record& page);
   Outcome EmitRecord(Record& r, Service s, std::string_view raw);
   Outcome EmitM365(Record& r, std::string_view raw);
@@ -73,6 +102,8 @@ class ParserState {
   bool skipping_ = false;        // inside an over-long line, until its newline
   bool line_mode_ = false;       // isolating records one line at a time
   bool in_stream_ = false;       // the record being read came from iterate_many
+  bool defer_ = false;           // in a stream: deliver at the next record's start
+  Pending pending_;
   int good_run_ = 0;             // good lines in a row while in line mode
 };
 

@@ -82,21 +82,18 @@ void ParserState::Error(ParseErrorKind kind, std::string_view raw, std::string_v
 
 ParserState::Outcome ParserState::ProcessTop(od::document_reference doc, std::string_view raw,
                                              bool top, simdjson::error_code* json_error) {
+  using Kind = Pending::Kind;
   if (top) ++counters_.records;
   od::json_type t;
   if ((*json_error = doc.type().get(t))) return Outcome::kJsonError;
   Record& r = top ? rec_ : elem_rec_;
   r.Clear();
   if (t == od::json_type::array) {
-    if (!top) {
-      Error(ParseErrorKind::kUnknownSchema, raw, "page inside a page");
-      return Outcome::kSchemaError;
-    }
+    if (!top) return Deliver(Pending::Err(ParseErrorKind::kUnknownSchema, "page inside a page"), r, raw);
     od::array arr;
     if ((*json_error = doc.get_array().get(arr))) return Outcome::kJsonError;
     if ((*json_error = ReadArrayElements(arr, r))) return Outcome::kJsonError;
-    EmitElements(r);
-    return Outcome::kOk;
+    return Deliver(Pending::Of(Kind::kPage), r, raw);
   }
   if (t != od::json_type::object) {
     // In a stream, junk text reads as a run of scalars: isolate the line.
@@ -104,8 +101,7 @@ ParserState::Outcome ParserState::ProcessTop(od::document_reference doc, std::st
       *json_error = simdjson::TAPE_ERROR;
       return Outcome::kJsonError;
     }
-    Error(ParseErrorKind::kUnknownSchema, raw, "not a JSON object");
-    return Outcome::kSchemaError;
+    return Deliver(Pending::Err(ParseErrorKind::kUnknownSchema, "not a JSON object"), r, raw);
   }
   if (options_.format == InputFormat::kGeneric && options_.generic)
     return EmitGeneric(doc, raw, json_error);
@@ -116,28 +112,55 @@ ParserState::Outcome ParserState::ProcessTop(od::document_reference doc, std::st
       *json_error = e;
       return Outcome::kJsonError;
     }
-    Error(ParseErrorKind::kWrongType, raw, r.bad_field);
-    return Outcome::kSchemaError;
+    return Deliver(Pending::Err(ParseErrorKind::kWrongType, r.bad_field), r, raw);
   }
   if (r.page) {
-    if (!top) {
-      Error(ParseErrorKind::kUnknownSchema, raw, "page inside a page");
-      return Outcome::kSchemaError;
-    }
-    EmitElements(r);
-    return Outcome::kOk;
+    if (!top) return Deliver(Pending::Err(ParseErrorKind::kUnknownSchema, "page inside a page"), r, raw);
+    return Deliver(Pending::Of(Kind::kPage), r, raw);
   }
   Service s = DetectService(r, options_.format);
   if (s == Service::kUnknown) {
     if (options_.generic && options_.format == InputFormat::kAuto && GenericMatches(doc))
       return EmitGeneric(doc, raw, json_error);
-    Error(ParseErrorKind::kUnknownSchema, raw, "no known audit fields");
-    return Outcome::kSchemaError;
+    return Deliver(Pending::Err(ParseErrorKind::kUnknownSchema, "no known audit fields"), r, raw);
   }
-  return EmitRecord(r, s, raw);
+  return Deliver(Pending::Of(Kind::kRecord, s), r, raw);
+}
+
+ParserState::Outcome ParserState::Deliver(const Pending& p, Record& r, std::string_view raw) {
+  if (defer_) {  // only top-level records in a stream: r is rec_
+    pending_ = p;
+    pending_.start = raw.data();
+    return Outcome::kOk;
+  }
+  Finish(p, r, raw);
+  return p.kind == Pending::Kind::kError ? Outcome::kSchemaError : Outcome::kOk;
+}
+
+void ParserState::FlushPending(const char* end) {
+  if (pending_.kind == Pending::Kind::kNone) return;
+  Pending p = pending_;
+  pending_.kind = Pending::Kind::kNone;
+  std::string_view raw = TrimRight({p.start, static_cast<size_t>(end - p.start)});
+  if (raw.size() > options_.max_record_bytes) {
+    Error(ParseErrorKind::kTooLong, raw, "record longer than the limit");
+    return;
+  }
+  Finish(p, rec_, raw);
+}
+
+void ParserState::Finish(const Pending& p, Record& r, std::string_view raw) {
+  switch (p.kind) {
+    case Pending::Kind::kRecord: EmitRecord(r, p.service, raw); break;
+    case Pending::Kind::kPage: EmitElements(r); break;
+    case Pending::Kind::kError: Error(p.error, raw, p.detail); break;
+    default: break;
+  }
 }
 
 void ParserState::EmitElements(const Record& page) {
+  bool defer = defer_;
+  defer_ = false;  // elements know their own bytes
   for (std::string_view raw : page.elements) {
     od::document doc;
     simdjson::error_code e =
@@ -147,6 +170,7 @@ void ParserState::EmitElements(const Record& page) {
       continue;
     ReportJsonError(e, raw, /*last=*/false);
   }
+  defer_ = defer;
 }
 
 ParserState::Outcome ParserState::EmitRecord(Record& r, Service s, std::string_view raw) {

@@ -24,7 +24,7 @@ enum class TopKey : uint8_t {
   kEntries, kChunkSize, kNextStreamPosition,
 };
 
-inline TopKey LookupTopKey(const char* k) {
+[[gnu::always_inline]] inline TopKey LookupTopKey(const char* k) {
   switch (k[0]) {
     case 'A':
       if (KeyIs(k, "AppAccessContext")) return TopKey::kAppAccessContext;
