@@ -68,9 +68,9 @@ std::optional<UserSnapshot> Detector::InspectUser(uint64_t user_key) const {
   const Params& p = impl_->p_;
   UserSnapshot s;
   s.short_mean = u->short_base.mean;
-  s.short_var = u->short_base.var;
+  s.short_m2 = u->short_base.m2;
   s.long_mean = u->long_base.mean;
-  s.long_var = u->long_base.var;
+  s.long_m2 = u->long_base.m2;
   s.first_seen_ms = int64_t{u->first_min} * 60'000;
   s.short_head_ms = int64_t{u->short_head} * p.short_ms;
   s.short_count = u->short_ring[u->short_head % detect_internal::kShortRing];
@@ -78,6 +78,7 @@ std::optional<UserSnapshot> Detector::InspectUser(uint64_t user_key) const {
   s.long_count = u->long_ring[lh % detect_internal::kLongRing];
   s.risk_until_ms = int64_t{u->risk_until_min} * 60'000;
   s.risk_reasons = u->risk_bits;
+  for (int i = 0; i < detect_internal::kSlots; ++i) s.slot_factor[i] = impl_->SlotFactor(*u, i);
   return s;
 }
 

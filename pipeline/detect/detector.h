@@ -56,14 +56,19 @@ struct DetectorStats {
 
 // What tests and `exfilter inspect` may read about one user.
 struct UserSnapshot {
-  double short_mean = 0, short_var = 0;  // deseasonalized, per short window
-  double long_mean = 0, long_var = 0;    // deseasonalized, per long window
+  // EWMA moments (not bias-corrected) of the count per window: mean and the
+  // seasonally scaled second moment (docs/detector.md).
+  double short_mean = 0, short_m2 = 0;
+  double long_mean = 0, long_m2 = 0;
   int64_t first_seen_ms = 0;
   int64_t short_head_ms = 0;              // start of the newest short window seen
   uint32_t short_count = 0;               // count in the newest short window
   uint32_t long_count = 0;                // count in the newest long window
   int64_t risk_until_ms = 0;
   uint32_t risk_reasons = 0;
+  // Seasonal factor per slot (6-hour bins of the UTC day, weekdays 0-3 then
+  // weekends 4-7): expected count = mean * factor.
+  double slot_factor[8] = {};
 };
 
 class DetectorImpl;

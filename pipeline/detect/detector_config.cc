@@ -207,9 +207,7 @@ absl::Status ValidateDetectorConfig(const DetectorConfig& c) {
     return absl::InvalidArgumentError(absl::StrCat("detector config: ", ToAbsl(what)));
   };
   if (c.short_window < absl::Minutes(1)) return bad("short_window must be >= 1m");
-  if (c.long_window < c.short_window ||
-      absl::IDivDuration(c.long_window, c.short_window, nullptr) * c.short_window !=
-          c.long_window) {
+  if (c.long_window < c.short_window || c.long_window % c.short_window != absl::ZeroDuration()) {
     return bad("long_window must be a multiple of short_window");
   }
   if (c.short_window % absl::Minutes(1) != absl::ZeroDuration()) {

@@ -8,6 +8,7 @@
 namespace exfilter {
 using detect_internal::Ewma;
 using detect_internal::EwmaDecayIdle;
+using detect_internal::Dispersion;
 using detect_internal::EwmaUpdate;
 using detect_internal::FloorDiv;
 using detect_internal::kLongRing;
@@ -15,12 +16,17 @@ using detect_internal::kShortRing;
 using detect_internal::kSlots;
 using detect_internal::TailScore;
 using detect_internal::UserRec;
+using detect_internal::BumpShare;
+using detect_internal::kSubActions;
+using detect_internal::kSubServices;
 
 namespace {
 constexpr double kPeerBeta = 0.01;      // EWMA weight of one user fold in peer stats
 constexpr double kGroupShareRate = 1e-3;  // group seasonal share update per event
-constexpr double kShareprior = 32.0;    // pseudo-count (of 255) pulling shares to duty
+constexpr double kSlotShrink = 0.1;     // pulls seasonal factors toward 1
+constexpr double kSlotScale = 16.0;     // UserRec::slot_mean fixed-point scale
 constexpr double kMinFactor = 0.05, kMaxFactor = 8.0;
+constexpr uint32_t kMaxShareSteps = 16;  // one window moves a share at most this many steps
 constexpr double kPriorMean = 0.1, kPriorVar = 10.0;  // before any peer statistics
 
 inline int Mod(int64_t x, int r) { return static_cast<int>(((x % r) + r) % r); }
@@ -54,11 +60,37 @@ int SlotOf(int64_t t_ms) {
 double SlotDuty(int slot) { return slot < 4 ? 5.0 / 28.0 : 2.0 / 28.0; }
 
 double DetectorImpl::SlotFactor(const UserRec& u, int slot) const {
-  double sum = 0;
-  for (int i = 0; i < kSlots; ++i) sum += u.slot_share[i];
-  double duty = SlotDuty(slot);
-  double p = (u.slot_share[slot] + kShareprior * duty) / (sum + kShareprior);
-  return std::clamp(p / duty, kMinFactor, kMaxFactor);
+  double cbar = 0;
+  for (int i = 0; i < kSlots; ++i) cbar += SlotDuty(i) * u.slot_mean[i];
+  if (cbar <= 0) return 1.0;
+  // Shrunk toward 1 by kSlotShrink; sum over slots of duty * factor stays 1.
+  double f = (u.slot_mean[slot] + kSlotShrink * cbar) / ((1 + kSlotShrink) * cbar);
+  return std::clamp(f, kMinFactor, kMaxFactor);
+}
+
+void DetectorImpl::LearnSlot(UserRec& u, int slot, double count, int64_t windows) const {
+  uint16_t& c = u.slot_mean[slot];
+  double keep = std::exp(static_cast<double>(windows) * p_.slot_log_a);
+  double target = c * keep + (1 - keep) * std::min(count * kSlotScale, 65535.0);
+  // Round toward the target so that small values still move.
+  double r = target < c ? std::floor(target) : std::ceil(target);
+  c = static_cast<uint16_t>(std::clamp(r, 0.0, 65535.0));
+}
+
+// An idle run of long windows [a, b]: each slot decays by its own count of
+// windows in the run (closed form over the 28 long windows of a week).
+void DetectorImpl::DecaySlots(UserRec& u, int64_t a, int64_t b) const {
+  if (b < a) return;
+  int64_t per_day = std::max<int64_t>(1, 86'400'000 / p_.long_ms);
+  int64_t period = 7 * per_day;
+  int64_t counts[kSlots] = {};
+  for (int64_t j = 0; j < period; ++j) {
+    int64_t n = FloorDiv(b - j, period) - FloorDiv(a - 1 - j, period);
+    if (n > 0) counts[SlotOf(j * p_.long_ms)] += n;
+  }
+  for (int s = 0; s < kSlots; ++s) {
+    if (counts[s] > 0) LearnSlot(u, s, 0.0, counts[s]);
+  }
 }
 
 double DetectorImpl::GroupSlotFactor(const GroupRec* g, int slot) const {
@@ -85,24 +117,29 @@ void DetectorImpl::Expectation(const UserRec& u, const GroupRec* peer, bool is_l
                       : int64_t{u.short_head} - p_.short_lateness - FloorDiv(first_ms, p_.short_ms);
   double weight = EwmaWeight(n, is_long ? p_.long_log_a : p_.short_log_a);
   double own_w = weight > 0.05 ? w : 0.0;
-  double m_own = own_w > 0 ? base.mean / weight : 0.0;
-  double v_own = own_w > 0 ? base.var / weight : 0.0;
-  double m_peer = kPriorMean, v_peer = kPriorVar;
-  if (peer != nullptr && peer->peer_updates > 0) {
-    double pm = is_long ? peer->peer_long_mean : peer->peer_short_mean;
-    double pm2 = is_long ? peer->peer_long_mean2 : peer->peer_short_mean2;
-    double pv = is_long ? peer->peer_long_var : peer->peer_short_var;
+  double m_own = 0, phi_own = 1;
+  if (own_w > 0) {
+    m_own = base.mean / weight;
+    phi_own = Dispersion(m_own, base.m2 / weight);
+  }
+  double per_window = is_long ? static_cast<double>(p_.long_ms / p_.short_ms) : 1.0;
+  double m_peer = kPriorMean * per_window, phi_peer = kPriorVar / kPriorMean;
+  uint32_t updates = peer == nullptr ? 0 : is_long ? peer->peer_long_updates : peer->peer_updates;
+  if (updates > 0) {
+    // Bias correction of EWMAs started at 0 after n updates.
+    double bw = 1.0 - std::pow(1.0 - kPeerBeta, static_cast<double>(updates));
+    double pm = (is_long ? peer->peer_long_mean : peer->peer_short_mean) / bw;
+    double pm2 = (is_long ? peer->peer_long_mean2 : peer->peer_short_mean2) / bw;
+    double pphi = (is_long ? peer->peer_long_phi : peer->peer_short_phi) / bw;
     m_peer = pm;
-    v_peer = pv + std::max(0.0, pm2 - pm * pm);  // within- plus between-user variance
-  } else if (is_long) {
-    m_peer = kPriorMean * static_cast<double>(p_.long_ms / p_.short_ms);
-    v_peer = kPriorVar * static_cast<double>(p_.long_ms / p_.short_ms);
+    // Within-user dispersion plus the spread between the peers' rates.
+    phi_peer = std::max(1.0, pphi + (pm > 0 ? std::max(0.0, pm2 - pm * pm) / pm : 0.0));
   }
   double f = own_w * SlotFactor(u, slot) + (1 - own_w) * GroupSlotFactor(peer, slot);
   double m = (own_w * m_own + (1 - own_w) * m_peer) * f;
-  double v = (own_w * v_own + (1 - own_w) * v_peer) * f * f;
+  double phi = own_w * phi_own + (1 - own_w) * phi_peer;
   *mean = std::max(m, config_.min_expected);
-  *var = std::max(v, *mean);
+  *var = phi * *mean;
 }
 
 double DetectorImpl::SurgeFactor(const GroupRec* t, int32_t w, uint32_t user_count,
@@ -122,59 +159,85 @@ double DetectorImpl::SurgeFactor(const GroupRec* t, int32_t w, uint32_t user_cou
   return std::clamp(ratio, 1.0, config_.surge_max_factor);
 }
 
-void DetectorImpl::FoldShort(UserRec& u, int32_t x, uint32_t count, GroupRec* peer) {
-  int64_t start_ms = int64_t{x} * p_.short_ms;
-  int slot = SlotOf(start_ms);
-  double f = SlotFactor(u, slot);
-  int64_t age = start_ms - int64_t{u.first_min} * 60'000;
+void DetectorImpl::FoldWindow(UserRec& u, bool is_long, int32_t x, uint32_t count,
+                              GroupRec* peer) {
+  const int64_t len = is_long ? p_.long_ms : p_.short_ms;
+  const int64_t start_ms = int64_t{x} * len;
+  const int slot = SlotOf(start_ms);
+  const int64_t age = start_ms - int64_t{u.first_min} * 60'000;
   if (age >= p_.warmup_ms && count >= config_.min_count) {
     double mean, var;
-    Expectation(u, nullptr, false, slot, 1.0, &mean, &var);
+    Expectation(u, nullptr, is_long, slot, 1.0, &mean, &var);
     if (TailScore(count, mean, var) >= p_.threshold) return;  // anomalous: not learned
   }
-  EwmaUpdate(u.short_base, count / f, p_.short_alpha);
-  if (peer != nullptr && age >= p_.warmup_ms / 7) {
-    int64_t n = int64_t{x} + 1 - FloorDiv(int64_t{u.first_min} * 60'000, p_.short_ms);
-    double weight = EwmaWeight(n, p_.short_log_a);
-    double m = u.short_base.mean / weight, v = u.short_base.var / weight;
-    peer->peer_short_mean += kPeerBeta * (m - peer->peer_short_mean);
-    peer->peer_short_mean2 += kPeerBeta * (m * m - peer->peer_short_mean2);
-    peer->peer_short_var += kPeerBeta * (v - peer->peer_short_var);
-    peer->peer_updates++;
-  }
+  Ewma& base = is_long ? u.long_base : u.short_base;
+  EwmaUpdate(base, count, SlotFactor(u, slot), is_long ? p_.long_alpha : p_.short_alpha);
+  // Seasonal means learn at fold time, in window order: arrival order within
+  // the allowed lateness does not change them.
+  if (is_long) LearnSlot(u, slot, count, 1);
+  if (peer == nullptr || age < p_.warmup_ms / 7) return;
+  int64_t n = int64_t{x} + 1 - FloorDiv(int64_t{u.first_min} * 60'000, len);
+  double weight = EwmaWeight(n, is_long ? p_.long_log_a : p_.short_log_a);
+  double m = base.mean / weight;
+  double phi = Dispersion(m, base.m2 / weight);
+  float& pm = is_long ? peer->peer_long_mean : peer->peer_short_mean;
+  float& pm2 = is_long ? peer->peer_long_mean2 : peer->peer_short_mean2;
+  float& pphi = is_long ? peer->peer_long_phi : peer->peer_short_phi;
+  pm = static_cast<float>(pm + kPeerBeta * (m - pm));
+  pm2 = static_cast<float>(pm2 + kPeerBeta * (m * m - pm2));
+  pphi = static_cast<float>(pphi + kPeerBeta * (phi - pphi));
+  (is_long ? peer->peer_long_updates : peer->peer_updates)++;
 }
 
-void DetectorImpl::FoldLong(UserRec& u, int32_t lx, uint32_t count, GroupRec* peer) {
-  int64_t start_ms = int64_t{lx} * p_.long_ms;
-  int slot = SlotOf(start_ms);
-  double f = SlotFactor(u, slot);
-  int64_t age = start_ms - int64_t{u.first_min} * 60'000;
-  if (age >= p_.warmup_ms && count >= config_.min_count) {
-    double mean, var;
-    Expectation(u, nullptr, true, slot, 1.0, &mean, &var);
-    if (TailScore(count, mean, var) >= p_.threshold) return;
-  }
-  EwmaUpdate(u.long_base, count / f, p_.long_alpha);
-  if (peer != nullptr && age >= p_.warmup_ms / 7) {
-    int64_t n = int64_t{lx} + 1 - FloorDiv(int64_t{u.first_min} * 60'000, p_.long_ms);
-    double weight = EwmaWeight(n, p_.long_log_a);
-    double m = u.long_base.mean / weight, v = u.long_base.var / weight;
-    peer->peer_long_mean += kPeerBeta * (m - peer->peer_long_mean);
-    peer->peer_long_mean2 += kPeerBeta * (m * m - peer->peer_long_mean2);
-    peer->peer_long_var += kPeerBeta * (v - peer->peer_long_var);
-  }
-}
-
+// Moves the user's newest short window from h to w > h. Windows leaving the
+// allowed lateness are folded in a canonical order: by the fold point F (all
+// short windows < F folded), a long window lx being folded once F reaches
+// (lx + Ll + 1) * K - Ls. So arrival order within the lateness does not
+// change which baseline state each window is folded against.
 void DetectorImpl::AdvanceUser(UserRec& u, int32_t w, GroupRec* peer) {
-  int32_t h = u.short_head;
+  const int64_t h = u.short_head;
   if (w <= h) return;
-  int32_t lh = static_cast<int32_t>(FloorDiv(int64_t{h} * p_.short_ms, p_.long_ms));
-  int32_t lw = static_cast<int32_t>(FloorDiv(int64_t{w} * p_.short_ms, p_.long_ms));
-  AdvanceRing(u.short_ring, kShortRing, h, w, p_.short_lateness, u.short_base, p_.short_log_a,
-              [&](int32_t x, uint32_t c) { FoldShort(u, x, c, peer); });
+  const int64_t k = p_.long_ms / p_.short_ms, ls = p_.short_lateness, ll = p_.long_lateness;
+  const int64_t lh = FloorDiv(h, k), lw = FloorDiv(w, k);
+  const int64_t short_end = w - ls - 1, long_end = lw - ll - 1;
+  int64_t next_long = lh - ll;  // every long window before it is folded
+  auto fold_long_upto = [&](int64_t f) {
+    while (next_long <= std::min(lh, long_end) && (next_long + ll + 1) * k - ls <= f) {
+      FoldWindow(u, true, static_cast<int32_t>(next_long),
+                 u.long_ring[Mod(next_long, kLongRing)], peer);
+      ++next_long;
+    }
+  };
+  for (int64_t x = h - ls; x <= std::min(h, short_end); ++x) {
+    FoldWindow(u, false, static_cast<int32_t>(x), u.short_ring[Mod(x, kShortRing)], peer);
+    fold_long_upto(x + 1);
+  }
+  if (short_end > h) EwmaDecayIdle(u.short_base, short_end - h, p_.short_log_a);
+  fold_long_upto(short_end + 1);
+  int64_t idle_from = std::max(next_long, lh + 1);
+  if (long_end >= idle_from) {
+    EwmaDecayIdle(u.long_base, long_end - idle_from + 1, p_.long_log_a);
+    DecaySlots(u, idle_from, long_end);
+  }
+  for (int64_t x = std::max(h + 1, int64_t{w} - kShortRing + 1); x <= w; ++x) {
+    u.short_ring[Mod(x, kShortRing)] = 0;
+  }
   if (lw > lh) {
-    AdvanceRing(u.long_ring, kLongRing, lh, lw, p_.long_lateness, u.long_base, p_.long_log_a,
-                [&](int32_t x, uint32_t c) { FoldLong(u, x, c, peer); });
+    if (incidents_.find(u.key) == incidents_.end()) {  // shares do not learn incidents
+      for (int i = 0; i < kSubServices; ++i) {
+        for (uint32_t n = 0; n < std::min<uint32_t>(u.svc_count[i], kMaxShareSteps); ++n) {
+          BumpShare(u.svc_share, i);
+        }
+      }
+      for (int i = 0; i < kSubActions; ++i) {
+        for (uint32_t n = 0; n < std::min<uint32_t>(u.act_count[i], kMaxShareSteps); ++n) {
+          BumpShare(u.act_share, i);
+        }
+      }
+    }
+    for (int64_t x = std::max(lh + 1, lw - kLongRing + 1); x <= lw; ++x) {
+      u.long_ring[Mod(x, kLongRing)] = 0;
+    }
     std::fill(std::begin(u.svc_count), std::end(u.svc_count), 0);
     std::fill(std::begin(u.act_count), std::end(u.act_count), 0);
   }
@@ -192,7 +255,7 @@ void DetectorImpl::CountGroup(GroupRec& g, int32_t w, int slot) {
     AdvanceRing(g.short_ring, kShortRing, g.short_head, w, p_.short_lateness, g.short_base,
                 p_.short_log_a, [&](int32_t x, uint32_t c) {
                   double f = GroupSlotFactor(&g, SlotOf(int64_t{x} * p_.short_ms));
-                  EwmaUpdate(g.short_base, c / f, p_.short_alpha);
+                  EwmaUpdate(g.short_base, c, f, p_.short_alpha);
                 });
     g.short_head = w;
   }

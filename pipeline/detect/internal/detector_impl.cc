@@ -20,20 +20,9 @@ using detect_internal::UserRec;
 
 namespace {
 constexpr uint64_t kTagDest = 0x64657374ULL, kTagIp = 0x6970ULL;
-constexpr int kShareShift = 5;  // seasonal / sub-key shares: EWMA weight 1/32 per event
 
 inline void Bump(uint16_t& c) {
   if (c < 65535) ++c;
-}
-// uint8 shares that sum to ~255: decay all by 1/32, give the slot the rest.
-template <int N>
-void BumpShare(uint8_t (&share)[N], int i) {
-  int sum = 0;
-  for (int k = 0; k < N; ++k) {
-    share[k] = static_cast<uint8_t>(share[k] - (share[k] >> kShareShift));
-    sum += share[k];
-  }
-  share[i] = static_cast<uint8_t>(std::min(255, share[i] + std::max(1, 255 - sum)));
 }
 double ShareP(const uint8_t* share, int n, int i) {
   int sum = 0;
@@ -62,6 +51,9 @@ Params DeriveParams(const DetectorConfig& c) {
   p.long_log_a = -std::log(2.0) * static_cast<double>(p.long_ms) / hl;
   p.short_alpha = 1.0 - std::exp(p.short_log_a);
   p.long_alpha = 1.0 - std::exp(p.long_log_a);
+  // A slot sees one long window in every 4 days' worth of windows on average
+  // (6-hour slots over weekdays and weekends): its memory matches the half-life.
+  p.slot_log_a = p.long_log_a * static_cast<double>(detect_internal::kSlots);
   p.threshold = -std::log10(c.sensitivity);
   p.warmup_ms = absl::ToInt64Milliseconds(c.warmup);
   p.novelty_min_age_ms = absl::ToInt64Milliseconds(c.novelty_min_age);
@@ -230,13 +222,6 @@ void DetectorImpl::ObserveWatched(const DetectorEvent& ev, UserRec& u, bool /*is
   if (ww >= 1.0 && SlotFactor(u, slot_used) < 0.5) reasons |= kReasonOffHours;
   bool fires = score >= threshold && best.observed >= floor;
   if (fires) reasons |= kReasonRate;
-
-  // Seasonal and sub-key shares learn from activity outside incidents.
-  if (incidents_.find(ev.user_key) == incidents_.end() && !fires) {
-    BumpShare(u.slot_share, slot_s);
-    if (svc >= 0) BumpShare(u.svc_share, svc);
-    BumpShare(u.act_share, act);
-  }
 
   d.score = static_cast<float>(score);
   d.threshold = static_cast<float>(threshold);

@@ -30,9 +30,10 @@ struct GroupRec {
   detect_internal::Ewma short_base;         // deseasonalized group count per window
   float slot_share[detect_internal::kSlots] = {};  // activity share per slot (sum 1)
   // Peer baseline: EWMA over the group's warmed-up users' own baselines.
-  float peer_short_mean = 0, peer_short_mean2 = 0, peer_short_var = 0;
-  float peer_long_mean = 0, peer_long_mean2 = 0, peer_long_var = 0;
-  uint32_t peer_updates = 0;
+  float peer_short_mean = 0, peer_short_mean2 = 0, peer_short_phi = 0;
+  float peer_long_mean = 0, peer_long_mean2 = 0, peer_long_phi = 0;
+  uint32_t peer_updates = 0;       // short-window folds counted in the peer stats
+  uint32_t peer_long_updates = 0;  // long-window folds
 };
 
 struct Incident {
@@ -51,6 +52,7 @@ struct Params {
   int32_t short_lateness, long_lateness;  // windows
   double short_log_a, long_log_a;         // ln(1 - alpha)
   double short_alpha, long_alpha;
+  double slot_log_a;                      // ln(1 - rate) of a slot's EWMA per window
   double threshold;                       // -log10(sensitivity)
   int64_t warmup_ms, novelty_min_age_ms, risk_ms, cooldown_ms, summary_ms;
 };
@@ -77,6 +79,9 @@ class DetectorImpl {
   std::string Serialize() const;
   bool Restore(std::string_view bytes, std::string* error);
   static std::string StructureTag(const DetectorConfig& c);
+  double SlotFactor(const detect_internal::UserRec& u, int slot) const;
+  void LearnSlot(detect_internal::UserRec& u, int slot, double count, int64_t windows) const;
+  void DecaySlots(detect_internal::UserRec& u, int64_t a, int64_t b) const;
 
   DetectorConfig config_;
   Params p_;
@@ -94,10 +99,9 @@ class DetectorImpl {
  private:
   // baseline.cc
   void AdvanceUser(detect_internal::UserRec& u, int32_t w, GroupRec* peer);
-  void FoldShort(detect_internal::UserRec& u, int32_t w, uint32_t x, GroupRec* peer);
-  void FoldLong(detect_internal::UserRec& u, int32_t lw, uint32_t x, GroupRec* peer);
+  void FoldWindow(detect_internal::UserRec& u, bool is_long, int32_t x, uint32_t count,
+                  GroupRec* peer);
   void CountGroup(GroupRec& g, int32_t w, int slot);
-  double SlotFactor(const detect_internal::UserRec& u, int slot) const;
   double GroupSlotFactor(const GroupRec* g, int slot) const;
   double WarmWeight(const detect_internal::UserRec& u, int64_t t_ms) const;
   void Expectation(const detect_internal::UserRec& u, const GroupRec* peer, bool is_long,

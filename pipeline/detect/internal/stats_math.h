@@ -10,28 +10,34 @@
 
 namespace exfilter::detect_internal {
 
+// EWMA of a window count x (mean) and of its seasonally scaled square
+// x^2 / f (m2), f being the seasonal factor of the window's slot. For counts
+// with mean mu*f and variance phi*mu*f, E[m2] = phi*mu + mu^2 (sum of slot
+// duty * f is 1), so the dispersion is phi = (m2 - mean^2) / mean.
 struct Ewma {
   float mean = 0;
-  float var = 0;
+  float m2 = 0;
 };
 
-// One window with count x: West's incremental EWMA with weight alpha.
-inline void EwmaUpdate(Ewma& e, double x, double alpha) {
-  double d = x - e.mean;
-  double m = e.mean + alpha * d;
-  double v = (1.0 - alpha) * (e.var + alpha * d * d);
-  e.mean = static_cast<float>(m);
-  e.var = static_cast<float>(v);
+inline void EwmaUpdate(Ewma& e, double x, double f, double alpha) {
+  e.mean = static_cast<float>(e.mean + alpha * (x - e.mean));
+  e.m2 = static_cast<float>(e.m2 + alpha * (x * x / f - e.m2));
 }
 
-// k windows with count 0, in closed form (a = 1 - alpha):
-//   m_k = a^k m_0,   v_k = a^k (v_0 + m_0^2 (1 - a^k)).
+// k windows with count 0, in closed form (a = 1 - alpha): both moments are
+// multiplied by a^k, so the variance m2 - mean^2 becomes
+//   v_k = a^k m2_0 - a^(2k) mean_0^2.
 inline void EwmaDecayIdle(Ewma& e, int64_t k, double log_a) {
   if (k <= 0) return;
   double ak = std::exp(static_cast<double>(k) * log_a);
-  double m0 = e.mean;
-  e.var = static_cast<float>(ak * (e.var + m0 * m0 * (1.0 - ak)));
-  e.mean = static_cast<float>(ak * m0);
+  e.mean = static_cast<float>(ak * e.mean);
+  e.m2 = static_cast<float>(ak * e.m2);
+}
+
+// Index of dispersion phi >= 1 from bias-corrected moments.
+inline double Dispersion(double mean, double m2) {
+  if (mean <= 0) return 1.0;
+  return std::max(1.0, (m2 - mean * mean) / mean);
 }
 
 inline constexpr double kLn10 = 2.302585092994046;

@@ -14,7 +14,7 @@
 
 namespace exfilter::detect_internal {
 
-inline constexpr int kShortRing = 12;  // short windows kept open (lateness)
+inline constexpr int kShortRing = 9;   // short windows kept open (lateness)
 inline constexpr int kLongRing = 2;    // long windows kept open
 inline constexpr int kSlots = 8;       // seasonal slots: 4 x 6 h, weekday / weekend
 inline constexpr int kSubServices = 3;  // m365, google workspace, box
@@ -29,7 +29,7 @@ struct UserRec {
   Ewma long_base;             // deseasonalized counts per long window
   uint16_t short_ring[kShortRing];  // counts by short-window index mod kShortRing
   uint16_t long_ring[kLongRing];    // counts by long-window index mod kLongRing
-  uint8_t slot_share[kSlots];       // activity share per seasonal slot (sum ~255)
+  uint16_t slot_mean[kSlots];       // EWMA count per long window in each slot, x16
   uint16_t svc_count[kSubServices];  // newest long window, per service
   uint16_t act_count[kSubActions];   // newest long window, per action class
   uint8_t svc_share[kSubServices];   // long-run share per service (sum ~255)
@@ -37,10 +37,22 @@ struct UserRec {
   uint8_t risk_bits;          // Reason bits of raised identity risk
   uint8_t fail_run;           // consecutive sign-in failures
   uint8_t flags;              // kUserHasWatched ...
-  uint8_t pad[3];
+  uint8_t pad[1];
 };
 static_assert(sizeof(UserRec) == 96, "per-user record must stay 96 bytes");
 inline constexpr uint8_t kUserHasWatched = 1;  // short_head is valid
+
+// uint8 shares that sum to ~255: decay all by 1/32, give slot i the rest.
+template <int N>
+void BumpShare(uint8_t (&share)[N], int i) {
+  int sum = 0;
+  for (int k = 0; k < N; ++k) {
+    share[k] = static_cast<uint8_t>(share[k] - (share[k] >> 5));
+    sum += share[k];
+  }
+  int add = 255 - sum > 1 ? 255 - sum : 1;
+  share[i] = static_cast<uint8_t>(share[i] + add > 255 ? 255 : share[i] + add);
+}
 
 class UserTable {
  public:
