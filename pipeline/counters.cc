@@ -8,13 +8,13 @@ namespace exfilter {
 const char* ErrorKindName(ErrorKind k) {
   switch (k) {
     case ErrorKind::kMalformedJson: return "malformed_json";
+    case ErrorKind::kTruncated: return "truncated";
     case ErrorKind::kInvalidUtf8: return "invalid_utf8";
+    case ErrorKind::kNulByte: return "nul_byte";
     case ErrorKind::kTooLong: return "too_long";
     case ErrorKind::kUnknownSchema: return "unknown_schema";
     case ErrorKind::kWrongType: return "wrong_type";
     case ErrorKind::kBadTime: return "bad_time";
-    case ErrorKind::kTruncated: return "truncated";
-    case ErrorKind::kOther: return "other";
   }
   return "other";
 }

@@ -9,17 +9,17 @@
 
 namespace exfilter {
 
-// Parse error kinds as the agent counts them. The parser's own kinds map
-// onto these (kOther for any the agent does not know).
+// Error kinds as the agent counts them: the parser's ParseErrorKind values,
+// in the same order (agent/ static_casts between them).
 enum class ErrorKind : uint8_t {
   kMalformedJson = 0,
+  kTruncated,
   kInvalidUtf8,
+  kNulByte,
   kTooLong,
   kUnknownSchema,
   kWrongType,
   kBadTime,
-  kTruncated,
-  kOther,
 };
 inline constexpr int kNumErrorKinds = 8;
 const char* ErrorKindName(ErrorKind k);

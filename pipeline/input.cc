@@ -1,6 +1,8 @@
 #include "pipeline/input.h"
 
 #include <fcntl.h>
+#include <poll.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <zstd.h>
 
@@ -24,13 +26,26 @@ absl::Status ErrnoStatus(int err, std::string_view what, std::string_view name) 
 
 class FdInputImpl : public Input {
  public:
-  FdInputImpl(int fd, bool owned, std::string name) : fd_(fd), owned_(owned), name_(std::move(name)) {}
+  FdInputImpl(int fd, bool owned, std::string name) : fd_(fd), owned_(owned), name_(std::move(name)) {
+    struct stat st;
+    is_stream_ = fstat(fd_, &st) == 0 && !S_ISREG(st.st_mode);
+  }
+  bool AtEnd() const override { return at_end_; }
   ~FdInputImpl() override {
     if (owned_) close(fd_);
   }
   absl::StatusOr<size_t> Read(char* buf, size_t cap) override {
+    if (is_stream_) {  // wait at most a moment, so a stop request is seen
+      pollfd p{fd_, POLLIN, 0};
+      int rc = poll(&p, 1, 200);
+      if (rc == 0 || (rc < 0 && errno == EINTR)) {
+        at_end_ = false;
+        return size_t{0};
+      }
+    }
     while (true) {
       ssize_t n = read(fd_, buf, cap);
+      at_end_ = n == 0;
       if (n >= 0) return static_cast<size_t>(n);
       if (errno == EINTR) continue;
       if (errno == EAGAIN) return size_t{0};
@@ -42,6 +57,8 @@ class FdInputImpl : public Input {
   int fd_;
   bool owned_;
   std::string name_;
+  bool is_stream_ = false;
+  bool at_end_ = false;
 };
 
 class ZstdInputImpl : public Input {
@@ -49,6 +66,7 @@ class ZstdInputImpl : public Input {
   ZstdInputImpl(std::unique_ptr<Input> in, std::string name)
       : in_(std::move(in)), name_(std::move(name)), dctx_(ZSTD_createDCtx()), inbuf_(ZSTD_DStreamInSize()) {}
   ~ZstdInputImpl() override { ZSTD_freeDCtx(dctx_); }
+  bool AtEnd() const override { return in_->AtEnd(); }
 
   absl::StatusOr<size_t> Read(char* buf, size_t cap) override {
     if (cap == 0) return size_t{0};
@@ -58,6 +76,7 @@ class ZstdInputImpl : public Input {
         absl::StatusOr<size_t> n = in_->Read(inbuf_.data(), inbuf_.size());
         if (!n.ok()) return n.status();
         if (*n == 0) {
+          if (!in_->AtEnd()) return size_t{0};
           if (!frame_done_) return absl::DataLossError(absl::StrCat("truncated zstd stream in ", name_));
           return size_t{0};
         }

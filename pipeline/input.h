@@ -21,6 +21,9 @@ class Input {
   // number read; 0 means no bytes now (end of file for a file read to its
   // end, "not yet" for a tailed one). An error Status names the input.
   virtual absl::StatusOr<size_t> Read(char* buf, size_t cap) = 0;
+  // After a Read returned 0: true if the input has ended for good, false if
+  // it only had nothing for now (a pipe whose writer is still there).
+  virtual bool AtEnd() const { return true; }
 };
 
 // Opens `path` for reading ("-" is stdin), positioned at byte `offset` of its

@@ -20,6 +20,7 @@ using detect_internal::UserRec;
 
 namespace {
 constexpr uint64_t kTagDest = 0x64657374ULL, kTagIp = 0x6970ULL;
+constexpr double kSubKeyMargin = 1.0;  // log10 units
 
 inline void Bump(uint16_t& c) {
   if (c < 65535) ++c;
@@ -169,9 +170,12 @@ void DetectorImpl::ObserveWatched(const DetectorEvent& ev, UserRec& u, bool /*is
   WindowScore best{TailScore(xs, ms, vs), xs, ms, vs};
   d.window = WindowKind::kShort;
   d.key = KeyKind::kUser;
+  // A sub-key (one service, one action class) must be 10x more surprising
+  // than the user's total to be named as the key that fired.
   auto consider = [&](double score, uint32_t x, double m, double v, WindowKind wk, KeyKind k,
                       uint8_t detail) {
-    if (x >= floor && (score > best.score || best.observed < floor)) {
+    double margin = k == KeyKind::kUser ? 0.0 : kSubKeyMargin;
+    if (x >= floor && (score > best.score + margin || best.observed < floor)) {
       best = {score, x, m, v};
       d.window = wk, d.key = k, d.key_detail = detail;
     }

@@ -1,0 +1,195 @@
+#include "agent/config.h"
+
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <functional>
+#include <sstream>
+#include <map>
+
+#include "absl/strings/str_cat.h"
+#include "parsers/chunk_parser.h"
+#include "util/strings.h"
+
+namespace exfilter {
+namespace {
+
+using Setter = std::function<std::optional<std::string>(const toml::node&)>;  // error text or none
+
+std::string Where(std::string_view file, const toml::source_region& src) {
+  return absl::StrCat(ToAbsl(file), ":", static_cast<uint64_t>(src.begin.line));
+}
+
+Setter Bool(bool* field) {
+  return [=](const toml::node& n) -> std::optional<std::string> {
+    if (!n.is_boolean()) return "must be true or false";
+    *field = *n.value<bool>();
+    return std::nullopt;
+  };
+}
+
+Setter Str(std::string* field) {
+  return [=](const toml::node& n) -> std::optional<std::string> {
+    if (!n.is_string()) return "must be a string";
+    *field = *n.value<std::string>();
+    return std::nullopt;
+  };
+}
+
+template <typename T>
+Setter Int(T* field, int64_t lo, int64_t hi) {
+  return [=](const toml::node& n) -> std::optional<std::string> {
+    if (!n.is_integer() || *n.value<int64_t>() < lo || *n.value<int64_t>() > hi) {
+      return absl::StrCat("must be an integer in [", lo, ", ", hi, "]");
+    }
+    *field = static_cast<T>(*n.value<int64_t>());
+    return std::nullopt;
+  };
+}
+
+// "250ms", "10s", "5m", "1h" or a number of seconds.
+Setter Duration(absl::Duration* field) {
+  return [=](const toml::node& n) -> std::optional<std::string> {
+    absl::Duration d;
+    if (n.is_integer() || n.is_floating_point()) {
+      d = absl::Seconds(*n.value<double>());
+    } else if (!n.is_string() || !absl::ParseDuration(*n.value<std::string>(), &d)) {
+      return "must be a duration such as \"250ms\", \"10s\", \"5m\" or a number of seconds";
+    }
+    if (d < absl::ZeroDuration()) return "must not be negative";
+    *field = d;
+    return std::nullopt;
+  };
+}
+
+Setter OneOf(std::string* field, std::vector<std::string> allowed) {
+  return [=](const toml::node& n) -> std::optional<std::string> {
+    if (n.is_string()) {
+      for (const std::string& a : allowed) {
+        if (*n.value<std::string>() == a) {
+          *field = a;
+          return std::nullopt;
+        }
+      }
+    }
+    std::string msg = "must be one of";
+    for (const std::string& a : allowed) absl::StrAppend(&msg, " \"", a, "\"");
+    return msg;
+  };
+}
+
+std::map<std::string, Setter> AgentSetters(AgentConfig* c, std::string* mode, std::string* start_at) {
+  std::map<std::string, Setter> s;
+  s["inputs"] = [c](const toml::node& n) -> std::optional<std::string> {
+    const toml::array* a = n.as_array();
+    if (a == nullptr) return "must be an array of paths or globs";
+    std::vector<std::string> v;
+    for (const toml::node& e : *a) {
+      if (!e.is_string()) return "must be an array of strings";
+      v.push_back(*e.value<std::string>());
+    }
+    c->inputs = std::move(v);
+    return std::nullopt;
+  };
+  s["follow"] = Bool(&c->follow);
+  s["start_at"] = OneOf(start_at, {"head", "tail"});
+  s["output"] = Str(&c->output);
+  s["mode"] = OneOf(mode, {"filter", "annotate"});
+  s["threads"] = Int(&c->threads, 0, 256);
+  s["state_dir"] = Str(&c->state_dir);
+  s["dead_letter"] = Str(&c->dead_letter);
+  s["format"] = OneOf(&c->format, {"auto", "m365", "google", "box", "generic"});
+  s["max_line_bytes"] = Int(&c->max_line_bytes, 1024, int64_t{1} << 30);
+  s["chunk_bytes"] = Int(&c->chunk_bytes, 4096, int64_t{64} << 20);
+  s["memory_budget_bytes"] = Int(&c->memory_budget_bytes, int64_t{1} << 20, int64_t{64} << 30);
+  s["checkpoint_interval"] = Duration(&c->checkpoint_interval);
+  s["stats_interval"] = Duration(&c->stats_interval);
+  s["poll_interval"] = Duration(&c->poll_interval);
+  s["quiet"] = Bool(&c->quiet);
+  s["output_rotate_bytes"] = Int(&c->output_rotate_bytes, 0, int64_t{1} << 50);
+  s["output_keep_files"] = Int(&c->output_keep_files, 1, 1000);
+  s["output_compress"] = Bool(&c->output_compress);
+  s["coverage_interval"] = Duration(&c->coverage_interval);
+  s["coverage_gap"] = Duration(&c->coverage_gap);
+  return s;
+}
+
+}  // namespace
+
+absl::Status LoadConfigTable(const toml::table& root, std::string_view file, AgentConfig* config) {
+  AgentConfig c = *config;
+  static const char* kKnown[] = {"agent", "detector", "suppress", "maintenance", "generic"};
+  for (const auto& [key, node] : root) {
+    bool known = false;
+    for (const char* k : kKnown) known = known || key.str() == k;
+    if (!known) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          Where(file, node.source()), ": unknown key '", std::string(key.str()),
+          "' (known tables: [agent], [detector], [[suppress]], [[maintenance]], [generic])"));
+    }
+  }
+  if (const toml::node* a = root.get("agent")) {
+    const toml::table* t = a->as_table();
+    if (t == nullptr) return absl::InvalidArgumentError(absl::StrCat(Where(file, a->source()), ": 'agent' must be a table"));
+    std::string mode = c.annotate ? "annotate" : "filter";
+    std::string start_at = c.from_tail ? "tail" : "head";
+    auto setters = AgentSetters(&c, &mode, &start_at);
+    for (const auto& [key, node] : *t) {
+      auto it = setters.find(std::string(key.str()));
+      if (it == setters.end()) {
+        return absl::InvalidArgumentError(absl::StrCat(Where(file, node.source()), ": unknown key '",
+                                                       std::string(key.str()), "' in [agent]"));
+      }
+      if (std::optional<std::string> err = it->second(node)) {
+        return absl::InvalidArgumentError(
+            absl::StrCat(Where(file, node.source()), ": agent.", std::string(key.str()), " ", *err));
+      }
+    }
+    c.annotate = mode == "annotate";
+    c.from_tail = start_at == "tail";
+  }
+  if (absl::Status s = LoadDetectorConfig(root, &c.detector, file); !s.ok()) return s;
+  if (const toml::node* g = root.get("generic")) {
+    const toml::table* t = g->as_table();
+    if (t == nullptr) return absl::InvalidArgumentError(absl::StrCat(Where(file, g->source()), ": 'generic' must be a table"));
+    GenericMapping m;
+    if (absl::Status s = LoadGenericMapping(*t, &m); !s.ok()) {
+      return absl::InvalidArgumentError(absl::StrCat(ToAbsl(file), ": ", s.message()));
+    }
+    c.generic = std::move(m);
+  }
+  *config = std::move(c);
+  return absl::OkStatus();
+}
+
+absl::Status LoadConfigFile(const std::string& file, AgentConfig* config) {
+  std::ifstream in(file);
+  if (!in) return absl::NotFoundError(absl::StrCat("cannot read config file ", file, ": ", std::strerror(errno)));
+  std::stringstream text;
+  text << in.rdbuf();
+  // Debian's toml++ is a shared library built with exceptions: its parse
+  // error arrives as one, caught here and turned into a Status.
+  toml::table table;
+  try {
+    table = toml::parse(text.str(), file);
+  } catch (const toml::parse_error& e) {
+    return absl::InvalidArgumentError(absl::StrCat(file, ":", static_cast<uint64_t>(e.source().begin.line), ": ",
+                                                   std::string(e.description())));
+  }
+  return LoadConfigTable(table, file, config);
+}
+
+absl::Status ValidateAgentConfig(const AgentConfig& c) {
+  InputFormat f;
+  if (!ParseInputFormat(c.format, &f)) return absl::InvalidArgumentError(absl::StrCat("unknown --format '", c.format, "'"));
+  if (f == InputFormat::kGeneric && !c.generic) {
+    return absl::InvalidArgumentError("--format generic needs a [generic] mapping in the config file");
+  }
+  if (c.follow && c.inputs.empty()) return absl::InvalidArgumentError("--follow needs FILE or GLOB arguments");
+  if (c.memory_budget_bytes < 4 * c.chunk_bytes) {
+    return absl::InvalidArgumentError("memory_budget_bytes must hold at least 4 chunks (4 x chunk_bytes)");
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace exfilter

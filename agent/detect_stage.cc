@@ -1,0 +1,150 @@
+#include "agent/detect_stage.h"
+
+#include <cstdio>
+
+#include "absl/strings/str_cat.h"
+#include "pipeline/detect/annotation.h"
+#include "pipeline/detect/checkpoint.h"
+
+namespace exfilter {
+namespace {
+
+struct WorkerSink {
+  const char* base;
+  const EventBuilder* builder;
+  DetectPayload* p;
+  size_t shift;
+  void OnEvent(const AuditEvent& ev) {
+    DetectorEvent de;
+    if (!builder->Build(ev, &de)) de = DetectorEvent{};  // no usable time: scored as a default
+    p->events.push_back(de);
+    p->raws.emplace_back(static_cast<uint32_t>(ev.raw.data() - base), static_cast<uint32_t>(ev.raw.size()));
+  }
+  void OnError(const ParseError& err) {
+    p->bad.push_back({err.kind, static_cast<uint32_t>(err.offset + shift), static_cast<uint32_t>(err.length),
+                      static_cast<uint32_t>(p->events.size())});
+  }
+};
+
+}  // namespace
+
+void DetectWorker::Parse(Chunk& chunk) {
+  auto& p = static_cast<DetectPayload&>(*chunk.payload);
+  p.events.clear();
+  p.raws.clear();
+  p.bad.clear();
+  if (chunk.len == 0) return;
+  std::shared_ptr<const EventBuilder> builder = builders_->Get();
+  parser_.Reset();  // chunks end on a newline: nothing carries over
+  WorkerSink sink{chunk.data(), builder.get(), &p, 0};
+  size_t done = parser_.Parse(chunk.data(), chunk.len, sink);
+  if (done < chunk.len) {
+    sink.shift = done;
+    parser_.ParseLast(chunk.data() + done, chunk.len - done, sink);
+  }
+  counters_->Add(counters_->events, p.events.size());
+  for (const auto& b : p.bad) counters_->Add(counters_->errors[static_cast<int>(b.kind)], 1);
+}
+
+void DetectStage::Consume(Chunk& chunk, std::string* out) {
+  if (reload_pending_.load(std::memory_order_acquire)) ApplyReload();
+  auto& p = static_cast<DetectPayload&>(*chunk.payload);
+  const size_t n = p.events.size();
+  p.decisions.resize(n);
+  records_.clear();
+  if (n > 0) detector_->ObserveBatch(p.events, p.decisions.data(), &records_);
+  size_t rec = 0, bad = 0;
+  uint64_t forwarded = 0, suppressed = 0;
+  int64_t newest = 0;
+  const DetectorConfig* cfg = &detector_->config();
+  for (size_t i = 0; i < n; ++i) {
+    for (; bad < p.bad.size() && p.bad[bad].before_event <= i; ++bad) {
+      if (options_.dead_letter != nullptr) dead_.append(chunk.data() + p.bad[bad].offset, p.bad[bad].length).push_back('\n');
+    }
+    const Decision& d = p.decisions[i];
+    if (d.forward || options_.annotate) {
+      AppendForwarded(std::string_view(chunk.data() + p.raws[i].first, p.raws[i].second), d, out, cfg);
+    }
+    forwarded += d.forward;
+    suppressed += d.suppress_rule != kNoSuppressRule;
+    newest = std::max(newest, p.events[i].time_ms);
+    for (; rec < records_.size() && records_[rec].event_index <= i; ++rec) AppendRecord(records_[rec], out);
+  }
+  for (; rec < records_.size(); ++rec) AppendRecord(records_[rec], out);
+  for (; bad < p.bad.size(); ++bad) {
+    if (options_.dead_letter != nullptr) dead_.append(chunk.data() + p.bad[bad].offset, p.bad[bad].length).push_back('\n');
+  }
+  counters_->Add(counters_->forwarded, forwarded);
+  counters_->Add(counters_->suppressed, suppressed);
+  counters_->Add(counters_->summaries, records_.size());
+  if (newest > counters_->last_event_ms.load(std::memory_order_relaxed)) counters_->last_event_ms.store(newest);
+  if (chunk.source >= offsets_.size()) offsets_.resize(chunk.source + 1, 0);
+  if (chunk.end_offset > offsets_[chunk.source]) offsets_[chunk.source] = chunk.end_offset;
+  dirty_ = true;
+  if (!options_.checkpoint_path.empty() && absl::Now() >= next_checkpoint_) Checkpoint(out);
+}
+
+void DetectStage::Tick(std::string* out) {
+  if (reload_pending_.load(std::memory_order_acquire)) ApplyReload();
+  if (!dead_.empty() && options_.dead_letter != nullptr) {
+    if (options_.dead_letter->Write(dead_).ok()) counters_->Add(counters_->dead_letters, 1);
+    dead_.clear();
+  }
+  if (dirty_ && !options_.checkpoint_path.empty() && absl::Now() >= next_checkpoint_) Checkpoint(out);
+}
+
+void DetectStage::Finish(std::string* out) {
+  if (options_.flush_at_end) {
+    records_.clear();
+    detector_->Flush(&records_);
+    for (const DetectorRecord& r : records_) AppendRecord(r, out);
+    counters_->Add(counters_->summaries, records_.size());
+  }
+  if (!options_.checkpoint_path.empty()) Checkpoint(out);
+  if (!dead_.empty() && options_.dead_letter != nullptr) {
+    (void)options_.dead_letter->Write(dead_);
+    (void)options_.dead_letter->Flush();
+    dead_.clear();
+  }
+}
+
+void DetectStage::Checkpoint(std::string* out) {
+  next_checkpoint_ = absl::Now() + options_.checkpoint_interval;
+  // Output before the offsets: the checkpoint never moves past what the sink
+  // has not accepted (at-least-once output).
+  absl::Status s = pipeline_ != nullptr ? pipeline_->SyncOutput(out) : absl::OkStatus();
+  if (s.ok() && !dead_.empty() && options_.dead_letter != nullptr) {
+    s = options_.dead_letter->Write(dead_);
+    if (s.ok()) s = options_.dead_letter->Flush();
+    dead_.clear();
+  }
+  if (s.ok()) s = WriteCheckpoint(options_.checkpoint_path, *detector_, sources_->Encode(offsets_));
+  if (s.ok()) {
+    counters_->Add(counters_->checkpoints, 1);
+    dirty_ = false;
+  } else if (checkpoint_status_.ok()) {
+    std::fprintf(stderr, "exfilter: checkpoint not written: %s\n", std::string(s.message()).c_str());
+  }
+  checkpoint_status_ = s;
+}
+
+void DetectStage::RequestReload(const DetectorConfig& config) {
+  absl::MutexLock lock(&reload_mu_);
+  pending_ = std::make_unique<DetectorConfig>(config);
+  reload_pending_.store(true, std::memory_order_release);
+}
+
+void DetectStage::ApplyReload() {
+  std::unique_ptr<DetectorConfig> cfg;
+  {
+    absl::MutexLock lock(&reload_mu_);
+    cfg = std::move(pending_);
+    reload_pending_.store(false, std::memory_order_release);
+  }
+  if (cfg == nullptr) return;
+  absl::Status s = detector_->Reconfigure(*cfg);
+  std::fprintf(stderr, "exfilter: config reload %s%s\n", s.ok() ? "applied" : "refused: ",
+               s.ok() ? "" : std::string(s.message()).c_str());
+}
+
+}  // namespace exfilter

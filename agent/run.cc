@@ -1,0 +1,258 @@
+#include "agent/run.h"
+
+#include <signal.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <thread>
+
+#include "absl/strings/str_cat.h"
+#include "agent/detect_stage.h"
+#include "pipeline/detect/checkpoint.h"
+#include "pipeline/file_source.h"
+#include "pipeline/reader.h"
+#include "pipeline/tailer.h"
+
+namespace exfilter {
+namespace {
+
+void Warn(const std::string& msg) { std::fprintf(stderr, "exfilter: %s\n", msg.c_str()); }
+
+// Creates the state directory if needed and proves it is writable.
+absl::Status PrepareStateDir(const std::string& dir) {
+  if (mkdir(dir.c_str(), 0750) != 0 && errno != EEXIST) {
+    return absl::PermissionDeniedError(absl::StrCat("cannot create state directory ", dir, ": ", std::strerror(errno)));
+  }
+  std::string probe = dir + "/.write-test";
+  FILE* f = std::fopen(probe.c_str(), "w");
+  if (f == nullptr) {
+    return absl::PermissionDeniedError(absl::StrCat("state directory ", dir, " is not writable: ", std::strerror(errno)));
+  }
+  std::fclose(f);
+  unlink(probe.c_str());
+  return absl::OkStatus();
+}
+
+// Expands the FILE|GLOB arguments for a read-to-end run: every argument must
+// name at least one file.
+absl::StatusOr<std::vector<std::string>> ExpandInputs(const std::vector<std::string>& args) {
+  std::vector<std::string> out;
+  for (const std::string& a : args) {
+    if (a == "-") {
+      out.push_back(a);
+      continue;
+    }
+    if (HasGlobChars(a)) {
+      absl::StatusOr<std::vector<std::string>> m = RealFileSystem()->Glob(a);
+      if (!m.ok()) return m.status();
+      if (m->empty()) return absl::NotFoundError(absl::StrCat("no file matches '", a, "'"));
+      out.insert(out.end(), m->begin(), m->end());
+      continue;
+    }
+    absl::StatusOr<FileStat> st = RealFileSystem()->Stat(a);
+    if (!st.ok()) return st.status();
+    out.push_back(a);
+  }
+  return out;
+}
+
+struct Signals {
+  std::atomic<bool> stop{false};
+  std::atomic<bool> done{false};
+  std::thread thread;
+};
+
+}  // namespace
+
+int RunAgent(const AgentConfig& cfg, const std::string& config_file) {
+  if (absl::Status s = ValidateAgentConfig(cfg); !s.ok()) {
+    Warn(std::string(s.message()));
+    return kExitUsage;
+  }
+  std::vector<std::string> files;
+  if (!cfg.follow) {
+    absl::StatusOr<std::vector<std::string>> f = ExpandInputs(cfg.inputs);
+    if (!f.ok()) {
+      Warn(std::string(f.status().message()));
+      return kExitUsage;
+    }
+    files = std::move(*f);
+    if (files.empty()) files.push_back("-");
+  }
+  std::string checkpoint_path;
+  if (!cfg.state_dir.empty()) {
+    if (absl::Status s = PrepareStateDir(cfg.state_dir); !s.ok()) {
+      Warn(std::string(s.message()));
+      return kExitUsage;
+    }
+    checkpoint_path = cfg.state_dir + "/checkpoint.exf";
+  }
+  PipelineCounters counters;
+  Signals sig;
+  SinkOptions sink_opt;
+  sink_opt.rotate_bytes = cfg.output_rotate_bytes;
+  sink_opt.keep_files = cfg.output_keep_files;
+  sink_opt.compress = cfg.output_compress;
+  sink_opt.stop = &sig.stop;
+  sink_opt.retries = &counters.sink_retries;
+  absl::StatusOr<std::unique_ptr<Sink>> sink = OpenSink(cfg.output, sink_opt);
+  if (!sink.ok()) {
+    Warn(std::string(sink.status().message()));
+    return kExitUsage;
+  }
+  std::unique_ptr<Sink> dead_letter;
+  if (!cfg.dead_letter.empty()) {
+    absl::StatusOr<std::unique_ptr<Sink>> d = FileSink(cfg.dead_letter, SinkOptions{});
+    if (!d.ok()) {
+      Warn(std::string(d.status().message()));
+      return kExitUsage;
+    }
+    dead_letter = std::move(*d);
+  }
+  absl::StatusOr<std::unique_ptr<Detector>> detector = Detector::Create(cfg.detector);
+  if (!detector.ok()) {
+    Warn(absl::StrCat("bad detector configuration: ", detector.status().message()));
+    return kExitUsage;
+  }
+  absl::StatusOr<std::unique_ptr<EventBuilder>> builder = EventBuilder::Create(cfg.detector);
+  if (!builder.ok()) {
+    Warn(std::string(builder.status().message()));
+    return kExitUsage;
+  }
+  ContextHolder builders;
+  builders.Set(std::shared_ptr<const EventBuilder>(std::move(*builder)));
+  std::string extra;
+  if (!checkpoint_path.empty()) {
+    absl::Status s = ReadCheckpoint(checkpoint_path, detector->get(), &extra);
+    if (!s.ok() && !absl::IsNotFound(s)) Warn(absl::StrCat("checkpoint ignored, starting fresh: ", s.message()));
+  }
+  absl::flat_hash_map<std::string, uint64_t> resume = SourceTable::Decode(extra);
+
+  ParserOptions popt;
+  ParseInputFormat(cfg.format, &popt.format);
+  popt.max_record_bytes = cfg.max_line_bytes;
+  popt.generic = cfg.generic;
+  SourceTable sources;
+  StageOptions sopt;
+  sopt.annotate = cfg.annotate;
+  sopt.checkpoint_path = checkpoint_path;
+  sopt.checkpoint_interval = cfg.checkpoint_interval;
+  sopt.dead_letter = dead_letter.get();
+  sopt.flush_at_end = checkpoint_path.empty();
+  DetectStage stage(sopt, detector->get(), &sources, &counters);
+  PipelineOptions pipe_opt;
+  pipe_opt.workers = cfg.threads > 0 ? cfg.threads : std::max(1u, std::thread::hardware_concurrency());
+  pipe_opt.chunk_bytes = cfg.chunk_bytes;
+  pipe_opt.budget_bytes = cfg.memory_budget_bytes;
+  Pipeline pipeline(
+      pipe_opt, [&] { return std::make_unique<DetectWorker>(popt, &builders, &counters); },
+      [] { return std::make_unique<DetectPayload>(); }, &stage, sink->get(), &counters);
+  stage.set_pipeline(&pipeline);
+
+  // Signals are taken by one thread (sigwait); every other thread blocks them.
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGTERM);
+  sigaddset(&set, SIGINT);
+  sigaddset(&set, SIGHUP);
+  pthread_sigmask(SIG_BLOCK, &set, nullptr);
+  const absl::Time start = absl::Now();
+  sig.thread = std::thread([&] {
+    absl::Time last = start, next_stats = start + cfg.stats_interval;
+    uint64_t prev_bytes = 0, prev_events = 0;
+    const timespec wait{0, 100 * 1000 * 1000};
+    while (!sig.done.load()) {
+      int s = sigtimedwait(&set, nullptr, &wait);
+      if (s == SIGTERM || s == SIGINT) sig.stop.store(true);
+      if (s == SIGHUP) {
+        AgentConfig fresh;
+        absl::Status st = config_file.empty() ? absl::FailedPreconditionError("no --config file to reload")
+                                              : LoadConfigFile(config_file, &fresh);
+        absl::StatusOr<std::unique_ptr<EventBuilder>> b =
+            st.ok() ? EventBuilder::Create(fresh.detector) : absl::StatusOr<std::unique_ptr<EventBuilder>>(st);
+        if (!b.ok()) {
+          Warn(absl::StrCat("config reload refused, keeping the running config: ", b.status().message()));
+        } else {
+          builders.Set(std::shared_ptr<const EventBuilder>(std::move(*b)));
+          stage.RequestReload(fresh.detector);
+        }
+      }
+      absl::Time now = absl::Now();
+      if (cfg.stats_interval > absl::ZeroDuration() && now >= next_stats) {
+        Warn(counters.StatsLine(absl::ToDoubleSeconds(now - last), prev_bytes, prev_events, absl::ToUnixMillis(now)).substr(10));
+        prev_bytes = counters.bytes_read.load();
+        prev_events = counters.events.load();
+        last = now;
+        next_stats = now + cfg.stats_interval;
+      }
+    }
+  });
+
+  pipeline.Start();
+  int rc = kExitOk;
+  {
+    ChunkReader reader(&pipeline, ReaderOptions{cfg.max_line_bytes}, &counters);
+    if (!cfg.follow) {
+      for (const std::string& path : files) {
+        if (sig.stop.load()) break;
+        FileIdentity id;
+        if (path != "-") {
+          absl::StatusOr<std::unique_ptr<OpenFile>> f = RealFileSystem()->Open(path);
+          absl::StatusOr<FileIdentity> i = f.ok() ? Identify(**f) : absl::StatusOr<FileIdentity>(f.status());
+          if (i.ok()) id = *i;
+        }
+        uint64_t offset = 0;
+        if (auto it = resume.find(id.Key()); id.fingerprint != 0 && it != resume.end()) offset = it->second;
+        absl::StatusOr<std::unique_ptr<Input>> in = OpenInput(path, offset);
+        if (!in.ok()) {
+          Warn(std::string(in.status().message()));
+          rc = kExitRuntime;
+          continue;
+        }
+        SourceCursor cur;
+        cur.id = sources.Register(path, id);
+        cur.offset = offset;
+        while (!sig.stop.load()) {
+          absl::StatusOr<uint64_t> n = reader.Pump(**in, cur, &sig.stop);
+          if (!n.ok()) {
+            Warn(std::string(n.status().message()));
+            rc = kExitRuntime;
+            break;
+          }
+          if (*n == 0 && (*in)->AtEnd()) break;  // end of input
+        }
+        if (!sig.stop.load()) reader.FlushPartial(cur);
+      }
+    } else {
+      Tailer tailer(RealFileSystem(), cfg.inputs, TailOptions{cfg.from_tail}, &sources, resume);
+      while (!sig.stop.load()) {
+        uint64_t n = tailer.Poll(reader, &sig.stop);
+        for (const std::string& w : tailer.TakeWarnings()) Warn(w);
+        if (n == 0) {
+          const absl::Time until = absl::Now() + cfg.poll_interval;
+          while (!sig.stop.load() && absl::Now() < until) absl::SleepFor(absl::Milliseconds(20));
+        }
+      }
+    }
+    reader.Release();
+  }
+  absl::Status sink_status = pipeline.CloseInput();
+  sig.done.store(true);
+  sig.thread.join();
+  if (!sink_status.ok()) {
+    Warn(absl::StrCat("output failed, events after the failure were not written: ", sink_status.message()));
+    rc = kExitRuntime;
+  }
+  if (!stage.last_checkpoint_status().ok()) rc = kExitRuntime;
+  if (!cfg.quiet) {
+    const absl::Time now = absl::Now();
+    Warn(counters.StatsLine(absl::ToDoubleSeconds(now - start), 0, 0, 0).substr(10));
+  }
+  return rc;
+}
+
+}  // namespace exfilter

@@ -1,0 +1,49 @@
+// SourceTable names every input the reader opened (id -> path and identity)
+// and encodes / decodes the input offsets stored in the checkpoint's extra
+// section. A file's identity is device + inode + a fingerprint of its first
+// line, so a reused inode or a rotated file is not mistaken for the old one.
+// Thread safety: Register/Find/Encode lock an internal mutex (control plane,
+// never per event).
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/container/flat_hash_map.h"
+#include "absl/synchronization/mutex.h"
+
+namespace exfilter {
+
+struct FileIdentity {
+  uint64_t dev = 0;
+  uint64_t ino = 0;
+  uint64_t fingerprint = 0;  // StableHash of the first line (0: none yet / not a file)
+  bool operator==(const FileIdentity&) const = default;
+  std::string Key() const;   // "dev:ino:fingerprint"
+};
+
+class SourceTable {
+ public:
+  // Returns the new source's id (ids are dense, from 0).
+  uint32_t Register(std::string path, FileIdentity identity);
+  std::string Path(uint32_t id) const;
+
+  // "exfilter-offsets v1\n" then "key\toffset\tpath\n" per source whose
+  // identity is known; `offsets[id]` is the consumed offset of source id.
+  std::string Encode(const std::vector<uint64_t>& offsets) const;
+  // Parses Encode()'s output into identity key -> offset. Bad lines are skipped.
+  static absl::flat_hash_map<std::string, uint64_t> Decode(std::string_view extra);
+
+ private:
+  struct Entry {
+    std::string path;
+    FileIdentity identity;
+  };
+  mutable absl::Mutex mu_;
+  std::vector<Entry> entries_ ABSL_GUARDED_BY(mu_);
+};
+
+}  // namespace exfilter

@@ -1,0 +1,144 @@
+#include "pipeline/tailer.h"
+
+#include <algorithm>
+
+#include "absl/strings/str_cat.h"
+
+namespace exfilter {
+
+struct Tailer::Tracked {
+  std::string path;
+  std::unique_ptr<OpenFile> file;
+  FileIdentity id;
+  SourceCursor cursor;
+  uint64_t read_offset = 0;  // next byte to read
+  bool gone = false;         // the path no longer names this file
+};
+
+Tailer::Tailer(FileSystem* fs, std::vector<std::string> patterns, const TailOptions& options, SourceTable* sources,
+               absl::flat_hash_map<std::string, uint64_t> resume)
+    : fs_(fs), patterns_(std::move(patterns)), options_(options), sources_(sources), resume_(std::move(resume)) {}
+
+Tailer::~Tailer() = default;
+
+void Tailer::Track(const std::string& path, std::unique_ptr<OpenFile> file, const FileIdentity& id,
+                   bool first_scan) {
+  auto t = std::make_unique<Tracked>();
+  t->path = path;
+  t->file = std::move(file);
+  t->id = id;
+  t->cursor.id = sources_->Register(path, id);
+  uint64_t start = 0;
+  absl::StatusOr<FileStat> st = t->file->Stat();
+  const uint64_t size = st.ok() ? st->size : 0;
+  if (auto it = resume_.find(id.Key()); it != resume_.end()) {
+    start = it->second <= size ? it->second : 0;  // shrank while we were down: from the head
+    resume_.erase(it);
+  } else if (first_scan && options_.from_tail) {
+    start = size;  // the last line may be partial: wait for the next newline
+    while (start > 0) {
+      char c;
+      absl::StatusOr<size_t> n = t->file->ReadAt(start - 1, &c, 1);
+      if (!n.ok() || *n == 0 || c == '\n') break;
+      --start;
+    }
+  }
+  t->cursor.offset = start;
+  t->read_offset = start;
+  files_.push_back(std::move(t));
+}
+
+void Tailer::Discover() {
+  std::vector<std::string> paths;
+  for (const std::string& p : patterns_) {
+    absl::StatusOr<std::vector<std::string>> m = fs_->Glob(p);
+    if (!m.ok()) {
+      if (!warned_[p]) warnings_.push_back(std::string(m.status().message()));
+      warned_[p] = true;
+      continue;
+    }
+    paths.insert(paths.end(), m->begin(), m->end());
+  }
+  std::sort(paths.begin(), paths.end());
+  paths.erase(std::unique(paths.begin(), paths.end()), paths.end());
+  // Which tracked file does each path name now?
+  for (auto& t : files_) t->gone = true;
+  for (const std::string& path : paths) {
+    absl::StatusOr<FileStat> st = fs_->Stat(path);
+    if (!st.ok()) continue;
+    Tracked* same = nullptr;
+    for (auto& t : files_) {
+      if (t->id.dev == st->dev && t->id.ino == st->ino) same = t.get();
+    }
+    if (same != nullptr) {  // an open file keeps its inode: same inode, same file
+      same->path = path;
+      same->gone = false;
+      continue;
+    }
+    absl::StatusOr<std::unique_ptr<OpenFile>> f = fs_->Open(path);
+    if (!f.ok()) {
+      if (!warned_[path]) warnings_.push_back(std::string(f.status().message()));
+      warned_[path] = true;
+      continue;
+    }
+    absl::StatusOr<FileIdentity> id = Identify(**f);
+    if (!id.ok() || id->fingerprint == 0) continue;  // no first line yet: next poll
+    Track(path, std::move(*f), *id, first_scan_);
+  }
+  first_scan_ = false;
+}
+
+void Tailer::ReadFile(Tracked& t, ChunkReader& reader, const std::atomic<bool>* stop, uint64_t* total) {
+  absl::StatusOr<FileStat> st = t.file->Stat();
+  absl::StatusOr<FileIdentity> now = Identify(*t.file);
+  const bool rewritten = now.ok() && now->fingerprint != 0 && t.id.fingerprint != 0 &&
+                         now->fingerprint != t.id.fingerprint;
+  if ((st.ok() && st->size < t.read_offset) || rewritten) {
+    // Truncated (copytruncate, or truncate-and-rewrite): the file starts over.
+    reader.FlushPartial(t.cursor);
+    t.read_offset = 0;
+    t.id = now.ok() ? *now : FileIdentity{t.id.dev, t.id.ino, 0};
+    t.cursor = SourceCursor{};
+    t.cursor.id = sources_->Register(t.path, t.id);
+  }
+  if (t.id.fingerprint == 0) {  // grew its first line since: identify it now
+    if (now.ok() && now->fingerprint != 0) {
+      t.id = *now;
+      t.cursor.id = sources_->Register(t.path, t.id);
+    }
+  }
+  std::unique_ptr<Input> in = OpenFileInput(t.file.get(), &t.read_offset);
+  absl::StatusOr<uint64_t> n = reader.Pump(*in, t.cursor, stop);
+  if (!n.ok()) {
+    warnings_.push_back(std::string(n.status().message()));
+    return;
+  }
+  *total += *n;
+}
+
+uint64_t Tailer::Poll(ChunkReader& reader, const std::atomic<bool>* stop) {
+  Discover();
+  uint64_t total = 0;
+  for (auto& t : files_) {
+    if (t->file == nullptr) continue;
+    if (stop != nullptr && stop->load()) break;
+    ReadFile(*t, reader, stop, &total);
+    if (t->gone) {  // rotated away or deleted, and read to its end: take the partial line
+      reader.FlushPartial(t->cursor);
+      t->file.reset();
+    }
+  }
+  files_.erase(std::remove_if(files_.begin(), files_.end(), [](const auto& t) { return t->file == nullptr; }),
+               files_.end());
+  return total;
+}
+
+std::vector<std::pair<std::string, uint32_t>> Tailer::Files() const {
+  std::vector<std::pair<std::string, uint32_t>> out;
+  for (const auto& t : files_) out.emplace_back(t->path, t->cursor.id);
+  return out;
+}
+
+std::vector<std::string> Tailer::TakeWarnings() { return std::exchange(warnings_, {}); }
+
+}  // namespace exfilter

@@ -1,0 +1,63 @@
+// Tailer follows files named by paths and globs as a log agent does (tail -F):
+// files that start matching a glob are picked up; rename rotation (the old
+// file is read to its end, then the new one from its head), copytruncate and
+// truncate-and-rewrite (the file shrinks: read again from 0) are handled; a
+// file is known by device + inode + fingerprint of its first line, so inode
+// reuse and two files with the same first line are told apart. A partial
+// last line waits for its newline; it is taken when the file is rotated away.
+// All I/O goes through FileSystem, so tests drive it with an in-memory fake.
+// Thread safety: none; Poll runs on the one reader thread.
+#pragma once
+
+#include <atomic>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/status/statusor.h"
+#include "pipeline/file_source.h"
+#include "pipeline/reader.h"
+#include "pipeline/source_table.h"
+
+namespace exfilter {
+
+struct TailOptions {
+  bool from_tail = false;  // files present at the first scan start at their end
+};
+
+class Tailer {
+ public:
+  // `resume`: identity key -> offset from the checkpoint (SourceTable::Decode).
+  Tailer(FileSystem* fs, std::vector<std::string> patterns, const TailOptions& options, SourceTable* sources,
+         absl::flat_hash_map<std::string, uint64_t> resume);
+  ~Tailer();
+
+  // One scan: finds new, rotated and truncated files and reads every file's
+  // new bytes through `reader`. Returns the bytes read (0: nothing new).
+  // Errors on single files are reported in warnings(), not returned.
+  uint64_t Poll(ChunkReader& reader, const std::atomic<bool>* stop);
+
+  // Files currently followed (path, source id), for stats and tests.
+  std::vector<std::pair<std::string, uint32_t>> Files() const;
+  // Warnings since the last call (unreadable files, bad patterns).
+  std::vector<std::string> TakeWarnings();
+
+ private:
+  struct Tracked;
+  void Discover();
+  void Track(const std::string& path, std::unique_ptr<OpenFile> file, const FileIdentity& id, bool first_scan);
+  void ReadFile(Tracked& t, ChunkReader& reader, const std::atomic<bool>* stop, uint64_t* total);
+
+  FileSystem* fs_;
+  std::vector<std::string> patterns_;
+  TailOptions options_;
+  SourceTable* sources_;
+  absl::flat_hash_map<std::string, uint64_t> resume_;
+  std::vector<std::unique_ptr<Tracked>> files_;
+  std::vector<std::string> warnings_;
+  absl::flat_hash_map<std::string, bool> warned_;
+  bool first_scan_ = true;
+};
+
+}  // namespace exfilter
