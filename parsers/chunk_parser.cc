@@ -8,6 +8,7 @@
 #include "parsers/chunk_parser.h"
 
 #include <algorithm>
+#include <cstdlib>
 #include <cstring>
 
 #include "parsers/internal/json_util.h"
@@ -21,7 +22,17 @@ namespace internal {
 namespace {
 
 constexpr int kGoodRun = 64;
-constexpr size_t kMinBatchBytes = size_t{1} << 20;
+// iterate_many batch: small enough that the batch text and its structural
+// index stay in L2 while the records are read (1 MiB batches cost ~40%).
+// A record longer than a batch fails the stream and is read in line mode.
+constexpr size_t kMinParserBytes = size_t{1} << 20;
+size_t BatchBytes() {
+  static const size_t bytes = [] {
+    const char* env = std::getenv("EXFILTER_BATCH_KB");
+    return env ? std::strtoul(env, nullptr, 10) * 1024 : size_t{256} << 10;
+  }();
+  return bytes;
+}
 constexpr int kLookaheadLines = 8;
 
 const char* FindByte(const char* p, char c, size_t n) {
@@ -42,9 +53,9 @@ std::string_view Trim(std::string_view s) {
 
 ParserState::ParserState(ParserOptions options)
     : options_(std::move(options)),
-      parser_(std::max(options_.max_record_bytes, kMinBatchBytes)),
-      elem_parser_(std::max(options_.max_record_bytes, kMinBatchBytes)),
-      batch_bytes_(std::max(options_.max_record_bytes, kMinBatchBytes)) {
+      parser_(std::max(options_.max_record_bytes, kMinParserBytes)),
+      elem_parser_(std::max(options_.max_record_bytes, kMinParserBytes)),
+      batch_bytes_(std::min(BatchBytes(), std::max(options_.max_record_bytes, kMinParserBytes))) {
   parser_.threaded = false;
   elem_parser_.threaded = false;
   switch (options_.format) {

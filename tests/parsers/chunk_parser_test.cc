@@ -178,6 +178,19 @@ TEST(ChunkParser, GoodLinesSurviveAcrossBatchBoundaries) {
   }
 }
 
+// Records longer than an iterate_many batch but within the limit are read.
+TEST(ChunkParser, BigRecordsWithinTheLimit) {
+  std::string big = M365(9);
+  big.insert(big.size() - 1, ",\"Pad\":\"" + std::string(700000, 'q') + "\"");
+  std::string text = M365(1) + "\n" + big + "\n" + M365(2) + "\n" + big + "\n";
+  CollectSink s = ParseText(text);
+  EXPECT_EQ(Ids(s), (std::vector<std::string>{"id-1", "id-9", "id-2", "id-9"}));
+  EXPECT_TRUE(s.errors.empty());
+  EXPECT_EQ(s.events[1].raw.size(), big.size());
+  CollectSink c = ParseInChunks(text, 65536);
+  EXPECT_EQ(Ids(c), Ids(s));
+}
+
 TEST(ChunkParser, ChunkBoundariesAnywhere) {
   std::string text;
   for (int i = 0; i < 40; ++i) text += M365(i) + (i % 3 ? "\n" : "\r\n");
