@@ -95,12 +95,18 @@ void DetectorImpl::DecaySlots(UserRec& u, int64_t a, int64_t b) const {
 
 double DetectorImpl::GroupSlotFactor(const GroupRec* g, int slot) const {
   if (g == nullptr) return 1.0;
-  double sum = 0;
-  for (int i = 0; i < kSlots; ++i) sum += g->slot_share[i];
-  double duty = SlotDuty(slot);
-  double prior = 0.05;
-  double p = (g->slot_share[slot] + prior * duty) / (sum + prior);
-  return std::clamp(p / duty, kMinFactor, kMaxFactor);
+  double cbar = 0;
+  for (int i = 0; i < kSlots; ++i) cbar += SlotDuty(i) * g->slot_mean[i];
+  if (cbar <= 0) return 1.0;
+  double f = (g->slot_mean[slot] + kSlotShrink * cbar) / ((1 + kSlotShrink) * cbar);
+  return std::clamp(f, kMinFactor, kMaxFactor);
+}
+
+double DetectorImpl::Weight(int64_t n, bool is_long) const {
+  const std::vector<float>& table = is_long ? long_weight_ : short_weight_;
+  if (n <= 0) return 0.0;
+  if (static_cast<uint64_t>(n) < table.size()) return table[n];
+  return EwmaWeight(n, is_long ? p_.long_log_a : p_.short_log_a);
 }
 
 double DetectorImpl::WarmWeight(const UserRec& u, int64_t t_ms) const {
@@ -115,7 +121,7 @@ void DetectorImpl::Expectation(const UserRec& u, const GroupRec* peer, bool is_l
   int64_t n = is_long ? FloorDiv(int64_t{u.short_head} * p_.short_ms, p_.long_ms) -
                             p_.long_lateness - FloorDiv(first_ms, p_.long_ms)
                       : int64_t{u.short_head} - p_.short_lateness - FloorDiv(first_ms, p_.short_ms);
-  double weight = EwmaWeight(n, is_long ? p_.long_log_a : p_.short_log_a);
+  double weight = Weight(n, is_long);
   double own_w = weight > 0.05 ? w : 0.0;
   double m_own = 0, phi_own = 1;
   if (own_w > 0) {
@@ -146,7 +152,7 @@ double DetectorImpl::SurgeFactor(const GroupRec* t, int32_t w, uint32_t user_cou
                                  double user_expected) const {
   if (t == nullptr || !t->started) return 1.0;
   int64_t n = int64_t{t->short_head} - p_.short_lateness - t->first_window;
-  double weight = EwmaWeight(n, p_.short_log_a);
+  double weight = Weight(n, false);
   if (weight < 0.05) return 1.0;
   double e = t->short_base.mean / weight * GroupSlotFactor(t, SlotOf(int64_t{w} * p_.short_ms));
   if (e < config_.surge_min_expected) return 1.0;
@@ -177,7 +183,7 @@ void DetectorImpl::FoldWindow(UserRec& u, bool is_long, int32_t x, uint32_t coun
   if (is_long) LearnSlot(u, slot, count, 1);
   if (peer == nullptr || age < p_.warmup_ms / 7) return;
   int64_t n = int64_t{x} + 1 - FloorDiv(int64_t{u.first_min} * 60'000, len);
-  double weight = EwmaWeight(n, is_long ? p_.long_log_a : p_.short_log_a);
+  double weight = Weight(n, is_long);
   double m = base.mean / weight;
   double phi = Dispersion(m, base.m2 / weight);
   float& pm = is_long ? peer->peer_long_mean : peer->peer_short_mean;
@@ -186,7 +192,11 @@ void DetectorImpl::FoldWindow(UserRec& u, bool is_long, int32_t x, uint32_t coun
   pm = static_cast<float>(pm + kPeerBeta * (m - pm));
   pm2 = static_cast<float>(pm2 + kPeerBeta * (m * m - pm2));
   pphi = static_cast<float>(pphi + kPeerBeta * (phi - pphi));
-  (is_long ? peer->peer_long_updates : peer->peer_updates)++;
+  uint32_t& updates = is_long ? peer->peer_long_updates : peer->peer_updates;
+  ++updates;
+  // Bias correction of EWMAs started at 0 after n updates.
+  (is_long ? peer->peer_long_bw : peer->peer_short_bw) =
+      static_cast<float>(1.0 - std::pow(1.0 - kPeerBeta, static_cast<double>(updates)));
 }
 
 // Moves the user's newest short window from h to w > h. Windows leaving the
@@ -244,7 +254,7 @@ void DetectorImpl::AdvanceUser(UserRec& u, int32_t w, GroupRec* peer) {
   u.short_head = w;
 }
 
-void DetectorImpl::CountGroup(GroupRec& g, int32_t w, int slot) {
+void DetectorImpl::CountGroup(GroupRec& g, int32_t w) {
   if (!g.started) {
     g.started = 1;
     g.short_head = w;
@@ -252,16 +262,16 @@ void DetectorImpl::CountGroup(GroupRec& g, int32_t w, int slot) {
   }
   if (w < g.short_head - p_.short_lateness) w = g.short_head;  // late for the group
   if (w > g.short_head) {
+    const double slot_alpha = std::min(1.0, p_.short_alpha * kSlots);
     AdvanceRing(g.short_ring, kShortRing, g.short_head, w, p_.short_lateness, g.short_base,
                 p_.short_log_a, [&](int32_t x, uint32_t c) {
-                  double f = GroupSlotFactor(&g, SlotOf(int64_t{x} * p_.short_ms));
-                  EwmaUpdate(g.short_base, c, f, p_.short_alpha);
+                  int slot = SlotOf(int64_t{x} * p_.short_ms);
+                  EwmaUpdate(g.short_base, c, GroupSlotFactor(&g, slot), p_.short_alpha);
+                  g.slot_mean[slot] += static_cast<float>(slot_alpha * (c - g.slot_mean[slot]));
                 });
     g.short_head = w;
   }
   g.short_ring[Mod(w, kShortRing)]++;
-  for (int i = 0; i < kSlots; ++i) g.slot_share[i] *= static_cast<float>(1 - kGroupShareRate);
-  g.slot_share[slot] += static_cast<float>(kGroupShareRate);
 }
 
 GroupRec* DetectorImpl::Group(uint64_t key) {

@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <cstring>
 
-#include "util/hash.h"
+#include "pipeline/detect/internal/stats_math.h"
 
 namespace exfilter::detect_internal {
 namespace {
@@ -26,8 +26,8 @@ BlockedCountMin::BlockedCountMin(uint32_t width_log2, uint32_t depth)
 }
 
 uint16_t* BlockedCountMin::Slots(uint64_t key, uint32_t* pos) const {
-  uint64_t h1 = HashCombine(key, 0x9e3779b97f4a7c15ULL);
-  uint64_t h2 = HashCombine(key, 0xc2b2ae3d27d4eb4fULL);
+  uint64_t h1 = Mix(key, 0x9e3779b97f4a7c15ULL);
+  uint64_t h2 = Mix(key, 0xc2b2ae3d27d4eb4fULL);
   uint64_t block = static_cast<uint64_t>((static_cast<unsigned __int128>(h1) * blocks_) >> 64);
   uint32_t row_width = 1u << row_bits_;
   for (uint32_t r = 0; r < depth_; ++r) {
@@ -59,7 +59,7 @@ uint32_t BlockedCountMin::Add(uint64_t key, uint32_t n) {
 }
 
 void BlockedCountMin::Prefetch(uint64_t key) const {
-  uint64_t h1 = HashCombine(key, 0x9e3779b97f4a7c15ULL);
+  uint64_t h1 = Mix(key, 0x9e3779b97f4a7c15ULL);
   uint64_t block = static_cast<uint64_t>((static_cast<unsigned __int128>(h1) * blocks_) >> 64);
   __builtin_prefetch(base_ + block * kBlockCounters);
 }

@@ -1,7 +1,8 @@
 // BlockedCountMin: a count-min sketch with conservative update whose `depth`
 // counters for one key share one 64-byte block (one cache miss per update or
 // query). Row r of a block holds 32/depth counters; the block and each row's
-// position come from independent bits of two XXH3 hashes of the key.
+// position come from two independent mixes (stats_math.h Mix) of the key,
+// which is itself a stable XXH3-derived hash.
 // Guarantees (docs/detector.md): the estimate never undercounts (until a
 // counter saturates at 65535), and with probability >= 1 - e^-depth it
 // overcounts by at most e * N / (blocks * 32 / depth) for a stream of N.

@@ -19,7 +19,6 @@ using detect_internal::TailScore;
 using detect_internal::UserRec;
 
 namespace {
-constexpr uint64_t kTagDest = 0x64657374ULL, kTagIp = 0x6970ULL;
 constexpr double kSubKeyMargin = 1.0;  // log10 units
 
 inline void Bump(uint16_t& c) {
@@ -71,15 +70,35 @@ DetectorImpl::DetectorImpl(const DetectorConfig& config)
       novelty_(config.sketch_width_log2, config.sketch_depth) {
   stats_.suppressed_by_rule.assign(config.suppress.size(), 0);
   groups_.reserve(64);
+  BuildTables();
+}
+
+void DetectorImpl::BuildTables() {
+  constexpr size_t kTable = size_t{1} << 14;
+  short_weight_.resize(kTable);
+  long_weight_.resize(kTable / 16);
+  for (size_t n = 0; n < short_weight_.size(); ++n) {
+    short_weight_[n] = static_cast<float>(1.0 - std::exp(static_cast<double>(n) * p_.short_log_a));
+  }
+  for (size_t n = 0; n < long_weight_.size(); ++n) {
+    long_weight_[n] = static_cast<float>(1.0 - std::exp(static_cast<double>(n) * p_.long_log_a));
+  }
 }
 
 void DetectorImpl::SetConfig(const DetectorConfig& config) {
   config_ = config;
   p_ = DeriveParams(config);
+  BuildTables();
   stats_.suppressed_by_rule.resize(config.suppress.size(), 0);
 }
 
-void DetectorImpl::Prefetch(const DetectorEvent& ev) const { users_.Prefetch(ev.user_key); }
+void DetectorImpl::Prefetch(const DetectorEvent& ev) const {
+  users_.Prefetch(ev.user_key);
+  if (!IsWatchedAction(ev.action) && ev.action != ActionClass::kSigninSuccess) return;
+  if (ev.dest_key != 0) novelty_.Prefetch(NoveltyKey(ev.user_key, ev.dest_key, kTagDest));
+  uint64_t ipk = config_.new_ip_by_prefix ? ev.prefix_key : ev.ip_key;
+  if (ipk != 0) novelty_.Prefetch(NoveltyKey(ev.user_key, ipk, kTagIp));
+}
 
 Decision DetectorImpl::Observe(const DetectorEvent& ev, std::vector<DetectorRecord>* records) {
   Decision d;
@@ -152,8 +171,8 @@ void DetectorImpl::ObserveWatched(const DetectorEvent& ev, UserRec& u, bool /*is
   }
   int slot_s = SlotOf(int64_t{w} * p_.short_ms);
   int slot_l = SlotOf(int64_t{lw} * p_.long_ms);
-  if (tenant != nullptr) CountGroup(*tenant, w, slot_s);
-  if (peer != nullptr && peer != tenant) CountGroup(*peer, w, slot_s);
+  if (tenant != nullptr) CountGroup(*tenant, w);
+  if (peer != nullptr && peer != tenant) CountGroup(*peer, w);
 
   // Expectations and scores.
   const double ww = WarmWeight(u, t);
@@ -184,30 +203,33 @@ void DetectorImpl::ObserveWatched(const DetectorEvent& ev, UserRec& u, bool /*is
   int elevated_services = 0;
   if (lw == lh) {
     for (int i = 0; i < kSubServices; ++i) {
+      if (u.svc_count[i] < 3) continue;  // neither elevated nor above any floor
       double p = ShareP(u.svc_share, kSubServices, i);
-      double sc = TailScore(u.svc_count[i], ml * p, std::max(vl * p * p, ml * p));
-      if (u.svc_count[i] >= 3 && sc >= 1.0) elevated_services++;
+      double sc = TailScore(u.svc_count[i], ml * p, std::max(vl * p, ml * p));
+      if (sc >= 1.0) elevated_services++;
       if (i == svc) {
-        consider(sc, u.svc_count[i], ml * p, vl * p * p, WindowKind::kLong, KeyKind::kUserService,
+        consider(sc, u.svc_count[i], ml * p, vl * p, WindowKind::kLong, KeyKind::kUserService,
                  static_cast<uint8_t>(ev.service));
       }
     }
-    double pa = ShareP(u.act_share, kSubActions, act);
-    consider(TailScore(u.act_count[act], ml * pa, std::max(vl * pa * pa, ml * pa)),
-             u.act_count[act], ml * pa, vl * pa * pa, WindowKind::kLong, KeyKind::kUserAction,
-             static_cast<uint8_t>(ev.action));
+    if (u.act_count[act] >= floor) {
+      double pa = ShareP(u.act_share, kSubActions, act);
+      consider(TailScore(u.act_count[act], ml * pa, std::max(vl * pa, ml * pa)),
+               u.act_count[act], ml * pa, vl * pa, WindowKind::kLong, KeyKind::kUserAction,
+               static_cast<uint8_t>(ev.action));
+    }
   }
 
   // Novelty: a destination / IP seen no more often than the events of this window.
   uint32_t reasons = 0;
   bool old_enough = t - int64_t{u.first_min} * 60'000 >= p_.novelty_min_age_ms;
   if (ev.dest_key != 0) {
-    uint32_t before = novelty_.Add(HashCombine(ev.user_key, ev.dest_key ^ kTagDest));
+    uint32_t before = novelty_.Add(NoveltyKey(ev.user_key, ev.dest_key, kTagDest));
     if (old_enough && before < xs) reasons |= kReasonNewDestination;
   }
   uint64_t ipk = config_.new_ip_by_prefix ? ev.prefix_key : ev.ip_key;
   if (ipk != 0) {
-    uint32_t before = novelty_.Add(HashCombine(ev.user_key, ipk ^ kTagIp));
+    uint32_t before = novelty_.Add(NoveltyKey(ev.user_key, ipk, kTagIp));
     if (old_enough && before < xs) reasons |= kReasonNewIp;
   }
   double score = best.score;

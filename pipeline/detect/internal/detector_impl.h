@@ -28,12 +28,13 @@ struct GroupRec {
   uint32_t started = 0;  // 4 bytes: no padding, snapshot bytes are deterministic
   uint32_t short_ring[detect_internal::kShortRing] = {};
   detect_internal::Ewma short_base;         // deseasonalized group count per window
-  float slot_share[detect_internal::kSlots] = {};  // activity share per slot (sum 1)
+  float slot_mean[detect_internal::kSlots] = {};  // EWMA count per short window, per slot
   // Peer baseline: EWMA over the group's warmed-up users' own baselines.
   float peer_short_mean = 0, peer_short_mean2 = 0, peer_short_phi = 0;
   float peer_long_mean = 0, peer_long_mean2 = 0, peer_long_phi = 0;
   uint32_t peer_updates = 0;       // short-window folds counted in the peer stats
   uint32_t peer_long_updates = 0;  // long-window folds
+  float peer_short_bw = 1, peer_long_bw = 1;  // bias correction 1 - (1 - beta)^updates
 };
 
 struct Incident {
@@ -74,6 +75,7 @@ class DetectorImpl {
   void Prefetch(const DetectorEvent& ev) const;
   void Flush(std::vector<DetectorRecord>* records);
   void SetConfig(const DetectorConfig& config);
+  void BuildTables();
 
   // Serialization (serialize.cc).
   std::string Serialize() const;
@@ -95,14 +97,16 @@ class DetectorImpl {
   uint64_t rate_forwarded_ = 0;
   uint64_t rate_held_ = 0;
   int64_t sweep_minute_ = INT64_MIN;
+  std::vector<float> short_weight_, long_weight_;  // EwmaWeight(n) for small n
 
  private:
   // baseline.cc
   void AdvanceUser(detect_internal::UserRec& u, int32_t w, GroupRec* peer);
   void FoldWindow(detect_internal::UserRec& u, bool is_long, int32_t x, uint32_t count,
                   GroupRec* peer);
-  void CountGroup(GroupRec& g, int32_t w, int slot);
+  void CountGroup(GroupRec& g, int32_t w);
   double GroupSlotFactor(const GroupRec* g, int slot) const;
+  double Weight(int64_t n, bool is_long) const;
   double WarmWeight(const detect_internal::UserRec& u, int64_t t_ms) const;
   void Expectation(const detect_internal::UserRec& u, const GroupRec* peer, bool is_long,
                    int slot, double w, double* mean, double* var) const;
@@ -123,6 +127,12 @@ class DetectorImpl {
   void ObserveWatched(const DetectorEvent& ev, detect_internal::UserRec& u, bool is_new,
                       Decision& d, std::vector<DetectorRecord>* records);
 };
+
+// Sketch key of (user, destination) or (user, ip / prefix).
+inline constexpr uint64_t kTagDest = 0x64657374ULL, kTagIp = 0x6970ULL;
+inline uint64_t NoveltyKey(uint64_t user, uint64_t key, uint64_t tag) {
+  return detect_internal::Mix(user, key ^ tag);
+}
 
 int SlotOf(int64_t t_ms);  // 0..7: 6-hour bin of the UTC day, +4 on weekends
 double SlotDuty(int slot);  // share of the week's time in that slot

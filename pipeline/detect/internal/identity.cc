@@ -8,9 +8,6 @@
 namespace exfilter {
 using detect_internal::UserRec;
 
-namespace {
-constexpr uint64_t kTagIp = 0x6970ULL;
-}
 
 uint32_t DetectorImpl::ActiveRisk(const UserRec& u, int64_t t_ms) const {
   return t_ms / 60'000 < int64_t{u.risk_until_min} ? u.risk_bits : 0u;
@@ -32,7 +29,7 @@ void DetectorImpl::ObserveSignin(const DetectorEvent& ev, UserRec& u, Decision& 
       u.fail_run = 0;
       uint64_t ipk = config_.new_ip_by_prefix ? ev.prefix_key : ev.ip_key;
       if (ipk == 0) break;
-      uint32_t before = novelty_.Add(HashCombine(ev.user_key, ipk ^ kTagIp));
+      uint32_t before = novelty_.Add(NoveltyKey(ev.user_key, ipk, kTagIp));
       bool old_enough = t - int64_t{u.first_min} * 60'000 >= p_.novelty_min_age_ms;
       if (before == 0 && old_enough) raise = kReasonNewIp;
       break;

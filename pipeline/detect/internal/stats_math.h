@@ -53,6 +53,18 @@ inline double TailScore(double x, double mu, double var) {
   return nats / (phi * kLn10);
 }
 
+// Mixes two 64-bit keys that are already hashes (murmur3 finalizer): cheap,
+// stable across runs and machines, used for sketch positions and sub-keys.
+inline uint64_t Mix(uint64_t a, uint64_t b) {
+  uint64_t h = a ^ (b + 0x9e3779b97f4a7c15ULL + (a << 6) + (a >> 2));
+  h ^= h >> 33;
+  h *= 0xff51afd7ed558ccdULL;
+  h ^= h >> 33;
+  h *= 0xc4ceb9fe1a85ec53ULL;
+  h ^= h >> 33;
+  return h;
+}
+
 inline int64_t FloorDiv(int64_t a, int64_t b) {
   int64_t q = a / b;
   return (a % b != 0 && ((a < 0) != (b < 0))) ? q - 1 : q;
