@@ -53,6 +53,8 @@ std::string_view StripV4Mapped(std::string_view s) {
 }  // namespace
 
 std::string_view NormalizeClientIp(std::string_view s) {
+  // Fast path: a plain dotted quad (the common case).
+  if (s.size() >= 7 && s.size() <= 15 && s[0] >= '0' && s[0] <= '9' && IsIpv4(s)) return s;
   while (!s.empty() && s.front() == ' ') s.remove_prefix(1);
   while (!s.empty() && s.back() == ' ') s.remove_suffix(1);
   if (s.empty()) return {};

@@ -4,6 +4,7 @@
 // Thread safety: pure functions over the caller's simdjson values.
 #pragma once
 
+#include <cstdint>
 #include <cstring>
 #include <string_view>
 
@@ -39,11 +40,32 @@ inline bool IsValueStart(char c) {
 
 // The text of a string token without its quotes, if it holds no escape: a
 // view straight into the input, no copy. Empty optional-like result: false.
-inline bool PlainString(std::string_view token, std::string_view* out) {
+// True if s has a backslash. Reads whole 8-byte words, up to 7 bytes past
+// the end: the input always has kParsePadding readable bytes after it.
+[[gnu::always_inline]] inline bool HasBackslash(std::string_view s) {
+  constexpr uint64_t kOnes = 0x0101010101010101ull, kHighs = 0x8080808080808080ull;
+  constexpr uint64_t kSlashes = kOnes * '\\';
+  const char* p = s.data();
+  size_t n = s.size();
+  for (size_t i = 0; i < n; i += 8) {
+    uint64_t w;
+    std::memcpy(&w, p + i, 8);
+    uint64_t x = w ^ kSlashes;
+    uint64_t found = (x - kOnes) & ~x & kHighs;
+    if (found != 0) {
+      size_t at = i + static_cast<size_t>(__builtin_ctzll(found) / 8);
+      if (at < n) return true;
+      return false;  // only past the end (an earlier byte would have matched first)
+    }
+  }
+  return false;
+}
+
+[[gnu::always_inline]] inline bool PlainString(std::string_view token, std::string_view* out) {
   token = TrimRight(token);
   if (token.size() < 2 || token.back() != '"') return false;
   std::string_view inner = token.substr(1, token.size() - 2);
-  if (std::memchr(inner.data(), '\\', inner.size()) != nullptr) return false;
+  if (HasBackslash(inner)) return false;
   *out = inner;
   return true;
 }
@@ -51,7 +73,7 @@ inline bool PlainString(std::string_view token, std::string_view* out) {
 // String value into *out: a view into the input when it has no escapes,
 // else unescaped into parser scratch. null leaves *out empty. Anything else
 // is INCORRECT_TYPE.
-inline simdjson::error_code GetStr(od::value v, std::string_view* out) {
+[[gnu::always_inline]] inline simdjson::error_code GetStr(od::value v, std::string_view* out) {
   std::string_view token = v.raw_json_token();
   if (token.empty()) return simdjson::TAPE_ERROR;
   if (token[0] == '"') {
@@ -68,7 +90,7 @@ inline simdjson::error_code GetStr(od::value v, std::string_view* out) {
 
 // A string, or a number kept as its JSON text (ids that pipelines write either
 // way; never converted through a double). null leaves *out empty.
-inline simdjson::error_code GetStrOrNum(od::value v, std::string_view* out) {
+[[gnu::always_inline]] inline simdjson::error_code GetStrOrNum(od::value v, std::string_view* out) {
   std::string_view token = v.raw_json_token();
   if (token.empty()) return simdjson::TAPE_ERROR;
   char c = token[0];
