@@ -194,9 +194,10 @@ void DetectorImpl::FoldWindow(UserRec& u, bool is_long, int32_t x, uint32_t coun
   pphi = static_cast<float>(pphi + kPeerBeta * (phi - pphi));
   uint32_t& updates = is_long ? peer->peer_long_updates : peer->peer_updates;
   ++updates;
-  // Bias correction of EWMAs started at 0 after n updates.
-  (is_long ? peer->peer_long_bw : peer->peer_short_bw) =
-      static_cast<float>(1.0 - std::pow(1.0 - kPeerBeta, static_cast<double>(updates)));
+  // Bias correction of EWMAs started at 0 after n updates: 1 - (1 - beta)^n.
+  float& bw = is_long ? peer->peer_long_bw : peer->peer_short_bw;
+  bw = updates == 1 ? static_cast<float>(kPeerBeta)
+                    : static_cast<float>(1.0 - (1.0 - bw) * (1.0 - kPeerBeta));
 }
 
 // Moves the user's newest short window from h to w > h. Windows leaving the

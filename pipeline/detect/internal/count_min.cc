@@ -20,9 +20,8 @@ BlockedCountMin::BlockedCountMin(uint32_t width_log2, uint32_t depth)
   uint64_t per_row = uint64_t{1} << width_log2;
   blocks_ = std::max<uint64_t>(1, per_row / (kBlockCounters / depth));
   num_counters_ = blocks_ * kBlockCounters;
-  storage_.assign(num_counters_ + kBlockCounters, 0);
-  auto addr = reinterpret_cast<uintptr_t>(storage_.data());
-  base_ = storage_.data() + ((64 - addr % 64) % 64) / sizeof(uint16_t);
+  storage_ = HugeBuffer(num_counters_ * sizeof(uint16_t));
+  base_ = static_cast<uint16_t*>(storage_.data());
 }
 
 uint16_t* BlockedCountMin::Slots(uint64_t key, uint32_t* pos) const {
@@ -65,7 +64,7 @@ void BlockedCountMin::Prefetch(uint64_t key) const {
 }
 
 void BlockedCountMin::Clear() {
-  std::fill(storage_.begin(), storage_.end(), 0);
+  std::memset(base_, 0, num_counters_ * sizeof(uint16_t));
   total_ = 0;
 }
 

@@ -14,6 +14,8 @@
 #include <string_view>
 #include <vector>
 
+#include "pipeline/detect/internal/huge_buffer.h"
+
 namespace exfilter::detect_internal {
 
 class BlockedCountMin {
@@ -22,7 +24,7 @@ class BlockedCountMin {
   BlockedCountMin(uint32_t width_log2, uint32_t depth);
   BlockedCountMin(const BlockedCountMin&) = delete;
   BlockedCountMin& operator=(const BlockedCountMin&) = delete;
-  BlockedCountMin(BlockedCountMin&&) = default;  // the buffer moves, base_ stays valid
+  BlockedCountMin(BlockedCountMin&&) = default;  // the mapping moves, base_ stays valid
   BlockedCountMin& operator=(BlockedCountMin&&) = default;
 
   uint32_t Estimate(uint64_t key) const;
@@ -34,7 +36,7 @@ class BlockedCountMin {
   uint64_t total() const { return total_; }
   uint32_t depth() const { return depth_; }
   uint64_t counters_per_row() const { return blocks_ * (32 / depth_); }
-  size_t MemoryBytes() const { return storage_.size() * sizeof(uint16_t); }
+  size_t MemoryBytes() const { return storage_.size(); }
   // Raw counters for snapshots.
   std::string_view RawBytes() const {
     return {reinterpret_cast<const char*>(base_), num_counters_ * sizeof(uint16_t)};
@@ -49,7 +51,7 @@ class BlockedCountMin {
   uint64_t blocks_;
   uint64_t total_ = 0;
   uint64_t num_counters_;
-  std::vector<uint16_t> storage_;  // num_counters_ + 32, so base_ is 64-byte aligned
+  HugeBuffer storage_;  // page-aligned, so every block is one cache line
   uint16_t* base_;
 };
 

@@ -199,7 +199,7 @@ void DetectorImpl::ObserveWatched(const DetectorEvent& ev, UserRec& u, bool /*is
       d.window = wk, d.key = k, d.key_detail = detail;
     }
   };
-  consider(TailScore(xl, ml, vl), xl, ml, vl, WindowKind::kLong, KeyKind::kUser, 0);
+  if (xl >= floor) consider(TailScore(xl, ml, vl), xl, ml, vl, WindowKind::kLong, KeyKind::kUser, 0);
   int elevated_services = 0;
   if (lw == lh) {
     for (int i = 0; i < kSubServices; ++i) {

@@ -13,8 +13,9 @@ constexpr size_t kInitialSlots = 1024;
 UserTable::UserTable(uint64_t max_users)
     : max_slots_(std::max<uint64_t>(kInitialSlots,
                                     static_cast<uint64_t>(max_users / kMaxLoad) + 1)) {
-  slots_.resize(std::min<uint64_t>(kInitialSlots, max_slots_));
-  std::memset(static_cast<void*>(slots_.data()), 0, slots_.size() * sizeof(UserRec));
+  capacity_ = std::min<uint64_t>(kInitialSlots, max_slots_);
+  buffer_ = HugeBuffer(capacity_ * sizeof(UserRec));
+  slots_ = static_cast<UserRec*>(buffer_.data());
 }
 
 size_t UserTable::Home(uint64_t key) const {
@@ -22,7 +23,7 @@ size_t UserTable::Home(uint64_t key) const {
   // sketch positions are independent. fastrange maps onto any capacity.
   uint64_t h = key * 0x9e3779b97f4a7c15ULL;
   h ^= h >> 29;
-  return static_cast<size_t>((static_cast<unsigned __int128>(h) * slots_.size()) >> 64);
+  return static_cast<size_t>((static_cast<unsigned __int128>(h) * capacity_) >> 64);
 }
 
 void UserTable::Prefetch(uint64_t key) const {
@@ -37,7 +38,7 @@ UserRec* UserTable::Find(uint64_t key) {
 
 const UserRec* UserTable::Find(uint64_t key) const {
   if (key == 0) return nullptr;
-  size_t n = slots_.size();
+  size_t n = capacity_;
   for (size_t i = Home(key), probes = 0; probes < n; ++probes, i = (i + 1 == n ? 0 : i + 1)) {
     if (slots_[i].key == key) return &slots_[i];
     if (slots_[i].key == 0) return nullptr;
@@ -48,7 +49,7 @@ const UserRec* UserTable::Find(uint64_t key) const {
 UserRec* UserTable::FindOrInsert(uint64_t key, bool* is_new, bool* evicted) {
   *is_new = false;
   *evicted = false;
-  size_t n = slots_.size();
+  size_t n = capacity_;
   size_t stalest = n;
   int probes = 0;
   for (size_t i = Home(key);; i = (i + 1 == n ? 0 : i + 1), ++probes) {
@@ -83,16 +84,19 @@ UserRec* UserTable::FindOrInsert(uint64_t key, bool* is_new, bool* evicted) {
 }
 
 void UserTable::Grow() {
-  uint64_t want = std::min<uint64_t>(max_slots_, slots_.size() + slots_.size() / 2);
-  std::vector<UserRec> old(want);
-  std::memset(static_cast<void*>(old.data()), 0, old.size() * sizeof(UserRec));
-  old.swap(slots_);
+  uint64_t want = std::min<uint64_t>(max_slots_, capacity_ + capacity_ / 2);
+  HugeBuffer old = std::move(buffer_);
+  const UserRec* old_slots = slots_;
+  size_t old_capacity = capacity_;
+  buffer_ = HugeBuffer(want * sizeof(UserRec));
+  slots_ = static_cast<UserRec*>(buffer_.data());
+  capacity_ = want;
   size_ = 0;
-  for (const UserRec& r : old) {
-    if (r.key == 0) continue;
+  for (size_t i = 0; i < old_capacity; ++i) {
+    if (old_slots[i].key == 0) continue;
     bool is_new, evicted;
-    UserRec* dst = FindOrInsert(r.key, &is_new, &evicted);
-    *dst = r;
+    UserRec* dst = FindOrInsert(old_slots[i].key, &is_new, &evicted);
+    *dst = old_slots[i];
   }
 }
 

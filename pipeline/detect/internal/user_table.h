@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "pipeline/detect/internal/huge_buffer.h"
 #include "pipeline/detect/internal/stats_math.h"
 
 namespace exfilter::detect_internal {
@@ -70,12 +71,12 @@ class UserTable {
   void Prefetch(uint64_t key) const;
 
   size_t size() const { return size_; }
-  size_t capacity() const { return slots_.size(); }
-  size_t MemoryBytes() const { return slots_.capacity() * sizeof(UserRec); }
+  size_t capacity() const { return capacity_; }
+  size_t MemoryBytes() const { return capacity_ * sizeof(UserRec); }
   template <typename F>
   void ForEach(F&& f) const {
-    for (const UserRec& r : slots_) {
-      if (r.key != 0) f(r);
+    for (size_t i = 0; i < capacity_; ++i) {
+      if (slots_[i].key != 0) f(slots_[i]);
     }
   }
 
@@ -85,7 +86,9 @@ class UserTable {
 
   uint64_t max_slots_;
   size_t size_ = 0;
-  std::vector<UserRec> slots_;
+  size_t capacity_ = 0;
+  HugeBuffer buffer_;       // zeroed by the kernel: key 0 = empty
+  UserRec* slots_ = nullptr;
 };
 
 }  // namespace exfilter::detect_internal
