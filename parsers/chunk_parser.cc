@@ -8,7 +8,6 @@
 #include "parsers/chunk_parser.h"
 
 #include <algorithm>
-#include <cstdlib>
 #include <cstring>
 
 #include "parsers/internal/json_util.h"
@@ -26,13 +25,7 @@ constexpr int kGoodRun = 64;
 // index stay in L2 while the records are read (1 MiB batches cost ~40%).
 // A record longer than a batch fails the stream and is read in line mode.
 constexpr size_t kMinParserBytes = size_t{1} << 20;
-size_t BatchBytes() {
-  static const size_t bytes = [] {
-    const char* env = std::getenv("EXFILTER_BATCH_KB");
-    return env ? std::strtoul(env, nullptr, 10) * 1024 : size_t{256} << 10;
-  }();
-  return bytes;
-}
+constexpr size_t kBatchBytes = size_t{256} << 10;
 constexpr int kLookaheadLines = 8;
 
 const char* FindByte(const char* p, char c, size_t n) {
@@ -55,7 +48,7 @@ ParserState::ParserState(ParserOptions options)
     : options_(std::move(options)),
       parser_(std::max(options_.max_record_bytes, kMinParserBytes)),
       elem_parser_(std::max(options_.max_record_bytes, kMinParserBytes)),
-      batch_bytes_(std::min(BatchBytes(), std::max(options_.max_record_bytes, kMinParserBytes))) {
+      batch_bytes_(std::min(kBatchBytes, std::max(options_.max_record_bytes, kMinParserBytes))) {
   parser_.threaded = false;
   elem_parser_.threaded = false;
   switch (options_.format) {

@@ -3,21 +3,20 @@
 namespace exfilter::internal {
 
 bool IsIpv4(std::string_view s) {
-  int parts = 0;
-  size_t i = 0;
-  while (true) {
-    int v = 0, n = 0;
-    while (i < s.size() && s[i] >= '0' && s[i] <= '9' && n < 4) {
-      v = v * 10 + (s[i] - '0');
-      ++i;
-      ++n;
+  if (s.size() < 7 || s.size() > 15) return false;
+  int dots = 0, digits = 0, value = 0;
+  for (char c : s) {
+    if (c == '.') {
+      if (digits == 0 || ++dots > 3) return false;
+      digits = value = 0;
+      continue;
     }
-    if (n == 0 || n > 3 || v > 255) return false;
-    ++parts;
-    if (i == s.size()) return parts == 4;
-    if (s[i] != '.' || parts == 4) return false;
-    ++i;
+    unsigned d = static_cast<unsigned char>(c) - '0';
+    if (d > 9 || ++digits > 3) return false;
+    value = value * 10 + static_cast<int>(d);
+    if (value > 255) return false;
   }
+  return dots == 3 && digits > 0;
 }
 
 bool IsIpv6(std::string_view s) {
@@ -54,7 +53,7 @@ std::string_view StripV4Mapped(std::string_view s) {
 
 std::string_view NormalizeClientIp(std::string_view s) {
   // Fast path: a plain dotted quad (the common case).
-  if (s.size() >= 7 && s.size() <= 15 && s[0] >= '0' && s[0] <= '9' && IsIpv4(s)) return s;
+  if (IsIpv4(s)) return s;
   while (!s.empty() && s.front() == ' ') s.remove_prefix(1);
   while (!s.empty() && s.back() == ' ') s.remove_suffix(1);
   if (s.empty()) return {};

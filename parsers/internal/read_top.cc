@@ -112,23 +112,6 @@ simdjson::error_code ReadBoxKey(TopKey key, od::value v, Record& r) {
 
 }  // namespace
 
-void Record::Clear() {
-  evidence_m365 = evidence_google = evidence_box = 0;
-  page = false;
-  elements.clear();
-  time = tenant = user = user_id = op = ip = object = destination = dest_name = app = app_alt =
-      user_agent = id = {};
-  time_alt = ip_alt = ip_alt2 = logon_error = result_status = {};
-  user_type = -1;
-  g_app = {};
-  g_events_array = false;
-  g_flat = false;
-  g_flat_event = GoogleEvent{};
-  g_events.clear();
-  rule_category = {};
-  bad_field = "";
-}
-
 simdjson::error_code ReadTop(od::object obj, unsigned mask, Record& r) {
   for (auto field_result : obj) {
     od::field f;

@@ -27,12 +27,10 @@ struct GoogleEvent {
 // Service bits for ReadTop's mask.
 inline constexpr unsigned kBitM365 = 1, kBitGoogle = 2, kBitBox = 4;
 
-struct Record {
-  void Clear();
-
+// The per-record slots: plain values, reset at once by Record::Clear().
+struct RecordSlots {
   int evidence_m365 = 0, evidence_google = 0, evidence_box = 0;
   bool page = false;  // {items:[...]} or {entries:[...]}: elements hold the events
-  std::vector<std::string_view> elements;
 
   // Slots shared by the services (each key writes one).
   std::string_view time, tenant, user, user_id, op, ip, object, destination, dest_name, app,
@@ -45,12 +43,21 @@ struct Record {
   bool g_events_array = false;
   bool g_flat = false;  // Panther: name/parameters at top level
   GoogleEvent g_flat_event;
-  std::vector<GoogleEvent> g_events;
   // Box.
   std::string_view rule_category;
 
   // On a wrong-type error: the field that had it (static text).
   const char* bad_field = "";
+};
+
+struct Record : RecordSlots {
+  void Clear() {
+    static_cast<RecordSlots&>(*this) = RecordSlots{};
+    elements.clear();
+    g_events.clear();
+  }
+  std::vector<std::string_view> elements;  // page elements, raw JSON
+  std::vector<GoogleEvent> g_events;
 };
 
 // Reads every top-level field of obj into r, honoring mask (keys of services
