@@ -64,7 +64,9 @@ class DemoPrinter : public EvalObserver {
     AppendTimestamp(ev.time_ms, &time);
     std::string reasons;
     for (int b = 0; b < kNumReasons; ++b) {
-      if (d.reasons & (1u << b)) reasons += (reasons.empty() ? "" : ",") + std::string(ReasonName(1u << b));
+      if (!(d.reasons & (1u << b))) continue;
+        if (!reasons.empty()) reasons += ',';
+        reasons += ReasonName(1u << b);
     }
     char buf[512];
     std::snprintf(buf, sizeof(buf),

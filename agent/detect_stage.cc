@@ -74,6 +74,7 @@ void DetectStage::Consume(Chunk& chunk, std::string* out) {
   for (; bad < p.bad.size(); ++bad) {
     if (options_.dead_letter != nullptr) dead_.append(chunk.data() + p.bad[bad].offset, p.bad[bad].length).push_back('\n');
   }
+  if (options_.dead_letter != nullptr) counters_->Add(counters_->dead_letters, p.bad.size());
   counters_->Add(counters_->forwarded, forwarded);
   counters_->Add(counters_->suppressed, suppressed);
   counters_->Add(counters_->summaries, records_.size());
@@ -87,7 +88,7 @@ void DetectStage::Consume(Chunk& chunk, std::string* out) {
 void DetectStage::Tick(std::string* out) {
   if (reload_pending_.load(std::memory_order_acquire)) ApplyReload();
   if (!dead_.empty() && options_.dead_letter != nullptr) {
-    if (options_.dead_letter->Write(dead_).ok()) counters_->Add(counters_->dead_letters, 1);
+    (void)options_.dead_letter->Write(dead_);
     dead_.clear();
   }
   if (dirty_ && !options_.checkpoint_path.empty() && absl::Now() >= next_checkpoint_) Checkpoint(out);

@@ -69,6 +69,13 @@ struct Signals {
 }  // namespace
 
 int RunAgent(const AgentConfig& cfg, const std::string& config_file) {
+  // Signals are taken by one thread (sigwait); every other thread blocks them.
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGTERM);
+  sigaddset(&set, SIGINT);
+  sigaddset(&set, SIGHUP);
+  pthread_sigmask(SIG_BLOCK, &set, nullptr);
   if (absl::Status s = ValidateAgentConfig(cfg); !s.ok()) {
     Warn(std::string(s.message()));
     return kExitUsage;
@@ -153,13 +160,6 @@ int RunAgent(const AgentConfig& cfg, const std::string& config_file) {
       [] { return std::make_unique<DetectPayload>(); }, &stage, sink->get(), &counters);
   stage.set_pipeline(&pipeline);
 
-  // Signals are taken by one thread (sigwait); every other thread blocks them.
-  sigset_t set;
-  sigemptyset(&set);
-  sigaddset(&set, SIGTERM);
-  sigaddset(&set, SIGINT);
-  sigaddset(&set, SIGHUP);
-  pthread_sigmask(SIG_BLOCK, &set, nullptr);
   const absl::Time start = absl::Now();
   sig.thread = std::thread([&] {
     absl::Time last = start, next_stats = start + cfg.stats_interval;

@@ -1,0 +1,275 @@
+#!/usr/bin/env bash
+# Runs one case of the agent's binary tests: agent_test.sh CASE EXFILTER CORPUS_DIR
+# Every case asserts concrete counts and bytes; `fail` prints why.
+set -uo pipefail
+CASE=$1
+BIN=$(readlink -f "$2")
+CORPUS=$(readlink -f "$3")
+T=$(mktemp -d /tmp/exfilter-agent-test.XXXXXX)
+trap 'kill -9 $(jobs -p) 2>/dev/null; rm -rf "$T"' EXIT
+cd "$T"
+
+fail() { echo "FAIL [$CASE]: $*" >&2; exit 1; }
+expect_eq() { [ "$1" == "$2" ] || fail "$3: expected '$2', got '$1'"; }
+# Waits (up to 30 s) until the shell condition $1 (evaluated each time) holds.
+wait_for() {
+  for _ in $(seq 1 300); do eval "$1" && return 0; sleep 0.1; done
+  fail "timed out waiting for: $1"
+}
+lines() { if [ -f "$1" ]; then wc -l < "$1" | tr -d ' '; else echo 0; fi; }
+# 19 + 32 + 19 events, one per line.
+corpus() { cat "$CORPUS"/m365_files.ndjson "$CORPUS"/gws_drive.ndjson "$CORPUS"/box_events.ndjson; }
+# n numbered M365 upload events, one per line.
+events() {
+  local from=$1 n=$2
+  for i in $(seq "$from" $((from + n - 1))); do
+    printf '{"CreationTime":"2026-11-30T10:%02d:%02d","Id":"ev-%d","Operation":"FileUploaded","OrganizationId":"org1","RecordType":6,"UserId":"user%d@corp.com","Workload":"OneDrive","ClientIP":"10.0.0.1","ObjectId":"https://corp/f%d.txt"}\n' \
+      $(((i / 60) % 60)) $((i % 60)) "$i" $((i % 7)) "$i"
+  done
+}
+stat_of() { grep -o "$1=[0-9]*" "$2" | tail -1 | cut -d= -f2; }
+
+case "$CASE" in
+pipe_mode)
+  corpus > in.ndjson
+  n_in=70
+  "$BIN" --mode annotate < in.ndjson > out.ndjson 2> err.txt || fail "annotate exit $?"
+  expect_eq "$(lines out.ndjson)" "$n_in" "annotate forwards every event"
+  expect_eq "$(grep -c '"exfilter":{' out.ndjson)" "$n_in" "every line annotated"
+  expect_eq "$(stat_of events err.txt)" "$n_in" "events counted on stderr"
+  "$BIN" < in.ndjson > filtered.ndjson 2> err2.txt || fail "filter exit $?"
+  expect_eq "$(lines filtered.ndjson)" "$(stat_of forwarded err2.txt)" "filter writes the forwarded events"
+  # Files as arguments, in argument order, read to the end.
+  "$BIN" --mode annotate -q "$CORPUS"/m365_files.ndjson "$CORPUS"/box_events.ndjson > two.ndjson || fail "files exit"
+  expect_eq "$(head -1 two.ndjson | head -c 60)" "$(head -1 "$CORPUS"/m365_files.ndjson | head -c 60)" "first file first"
+  expect_eq "$(lines two.ndjson)" 38 "both files read to their end"
+  ;;
+exit_codes)
+  "$BIN" /no/such/file.json > /dev/null 2> e1.txt; expect_eq $? 2 "missing file"
+  grep -q "/no/such/file.json" e1.txt || fail "message names the file: $(cat e1.txt)"
+  "$BIN" 'nomatch-*.json' > /dev/null 2> e2.txt; expect_eq $? 2 "glob without match"
+  grep -q "no file matches 'nomatch-\*.json'" e2.txt || fail "glob message: $(cat e2.txt)"
+  "$BIN" --threads 0 < /dev/null 2> /dev/null; expect_eq $? 2 "bad flag value"
+  "$BIN" --no-such-flag < /dev/null 2> /dev/null; expect_eq $? 2 "unknown flag"
+  mkdir ro && chmod 500 ro
+  if [ "$(id -u)" != 0 ]; then
+    "$BIN" --state-dir ro/state < /dev/null 2> e3.txt; expect_eq $? 2 "unwritable state dir"
+    grep -q "state directory" e3.txt || fail "state dir message: $(cat e3.txt)"
+  fi
+  touch plainfile
+  "$BIN" --state-dir plainfile/state < /dev/null 2> e4.txt; expect_eq $? 2 "state dir under a file"
+  grep -q "state directory" e4.txt || fail "state dir message: $(cat e4.txt)"
+  "$BIN" -o file:/no/such/dir/out.json < /dev/null 2> e5.txt; expect_eq $? 2 "unwritable output"
+  "$BIN" -o udp://x < /dev/null 2> e6.txt; expect_eq $? 2 "unknown output scheme"
+  grep -q "tcp://HOST:PORT" e6.txt || fail "output message: $(cat e6.txt)"
+  "$BIN" --version | grep -q '^exfilter [0-9]' || fail "--version"
+  "$BIN" --help | grep -q -- '--state-dir' || fail "--help"
+  printf '{"CreationTime":"2026-11-30T10:00:00","Operation":"FileUploaded","UserId":"a@b.c","Workload":"OneDrive","RecordType":6,"Id":"1"}\n' | "$BIN" -q > /dev/null
+  expect_eq $? 0 "clean pipe run"
+  ;;
+config_errors)
+  printf '[agent]\nthreads = 2\nmode = "annotate"\n' > good.toml
+  "$BIN" -c good.toml --check-config 2> ok.txt; expect_eq $? 0 "good config"
+  printf '[agent]\nthreads = 2\n\n# comment\nthredas = 3\n' > bad1.toml
+  "$BIN" -c bad1.toml --check-config 2> e1.txt; expect_eq $? 2 "unknown key"
+  grep -q "bad1.toml:5: unknown key 'thredas' in \[agent\]" e1.txt || fail "unknown key message: $(cat e1.txt)"
+  printf '[agent]\nmode = "loud"\n' > bad2.toml
+  "$BIN" -c bad2.toml --check-config 2> e2.txt; expect_eq $? 2 "bad value"
+  grep -q 'bad2.toml:2: agent.mode must be one of "filter" "annotate"' e2.txt || fail "bad value message: $(cat e2.txt)"
+  printf '[agnet]\nx = 1\n' > bad3.toml
+  "$BIN" -c bad3.toml --check-config 2> e3.txt; expect_eq $? 2 "unknown table"
+  grep -q "bad3.toml:1: unknown key 'agnet'" e3.txt || fail "unknown table message: $(cat e3.txt)"
+  printf '[detector]\nsensitivty = 1e-6\n' > bad4.toml
+  "$BIN" -c bad4.toml --check-config 2> e4.txt; expect_eq $? 2 "unknown detector key"
+  grep -q "bad4.toml:2" e4.txt || fail "detector key message: $(cat e4.txt)"
+  printf '[agent\nthreads = 2\n' > bad5.toml
+  "$BIN" -c bad5.toml --check-config 2> e5.txt; expect_eq $? 2 "TOML syntax"
+  grep -q "bad5.toml:1" e5.txt || fail "syntax message: $(cat e5.txt)"
+  "$BIN" -c missing.toml --check-config 2> e6.txt; expect_eq $? 2 "missing config"
+  grep -q "missing.toml" e6.txt || fail "missing config message: $(cat e6.txt)"
+  # Flags win over the file; the example config is valid.
+  "$BIN" -c "$(dirname "$0")/../../packaging/exfilter.example.toml" --check-config 2> /dev/null
+  expect_eq $? 0 "packaging/exfilter.example.toml is valid"
+  ;;
+thread_determinism)
+  "$BIN" gen --size 24M --seed 5 -o - > big.ndjson 2> /dev/null || fail "gen"
+  [ "$(stat -c %s big.ndjson)" -gt 20000000 ] || fail "gen wrote too little"
+  for t in 1 2 3; do
+    "$BIN" -t $t --mode annotate -q big.ndjson > a$t.ndjson || fail "annotate t=$t"
+    "$BIN" -t $t -q big.ndjson > f$t.ndjson || fail "filter t=$t"
+  done
+  cmp -s a1.ndjson a2.ndjson && cmp -s a1.ndjson a3.ndjson || fail "annotate output differs by thread count"
+  cmp -s f1.ndjson f2.ndjson && cmp -s f1.ndjson f3.ndjson || fail "filter output differs by thread count"
+  [ "$(lines f1.ndjson)" -gt 0 ] || fail "generated incidents produced no forwarded event"
+  # Pipe (short reads, other chunking) gives the same bytes as the file.
+  cat big.ndjson | "$BIN" -t 2 --mode annotate -q > p2.ndjson
+  cmp -s a1.ndjson p2.ndjson || fail "stdin output differs from file output"
+  ;;
+partial_last_line)
+  events 0 5 > in.ndjson
+  events 5 1 | head -c -1 >> in.ndjson   # last line without its newline
+  "$BIN" --mode annotate < in.ndjson > out.ndjson 2> err.txt
+  expect_eq "$(lines out.ndjson)" 6 "last line without newline is read at end of input"
+  grep -q '"Id":"ev-5"' out.ndjson || fail "ev-5 missing"
+  expect_eq "$(stat_of errors err.txt)" 0 "no error"
+  ;;
+over_long_line)
+  events 0 3 > in.ndjson
+  printf '{"CreationTime":"2026-11-30T10:00:00","Operation":"FileUploaded","UserId":"x@y.z","pad":"%s"}\n' \
+    "$(head -c 3000000 /dev/zero | tr '\0' a)" >> in.ndjson
+  events 3 4 >> in.ndjson
+  "$BIN" --mode annotate --max-line-bytes 1048576 --state-dir st < in.ndjson > /dev/null 2>&1
+  "$BIN" --mode annotate --max-line-bytes 1048576 --state-dir st in.ndjson > out.ndjson 2> err.txt
+  expect_eq "$(lines out.ndjson)" 7 "every line around the long one is read"
+  expect_eq "$(stat_of too_long err.txt)" 1 "the long line is counted"
+  grep -q '"Id":"ev-6"' out.ndjson || fail "ev-6 missing"
+  # Restart: the checkpoint offset is past the long line; only new lines are read.
+  events 7 2 >> in.ndjson
+  "$BIN" --mode annotate --max-line-bytes 1048576 --state-dir st in.ndjson > out2.ndjson 2> err2.txt
+  expect_eq "$(lines out2.ndjson)" 2 "after restart only the appended lines"
+  grep -q '"Id":"ev-7"' out2.ndjson && grep -q '"Id":"ev-8"' out2.ndjson || fail "appended lines missing"
+  ;;
+invalid_utf8)
+  events 0 2 > in.ndjson
+  printf '{"CreationTime":"2026-11-30T10:00:00","Operation":"FileUploaded","UserId":"bad\xff\xfe@y.z","Id":"bad"}\n' >> in.ndjson
+  events 2 2 >> in.ndjson
+  "$BIN" --mode annotate --dead-letter dead.ndjson < in.ndjson > out.ndjson 2> err.txt
+  expect_eq $? 0 "exit"
+  expect_eq "$(lines out.ndjson)" 4 "good lines around the bad one"
+  expect_eq "$(stat_of invalid_utf8 err.txt)" 1 "invalid_utf8 counted"
+  expect_eq "$(lines dead.ndjson)" 1 "dead letter holds the bad line"
+  grep -q '"Id":"bad"' dead.ndjson || fail "dead letter content"
+  ;;
+zst_input)
+  events 0 50 > in.ndjson
+  zstd -q in.ndjson -o in.ndjson.zst
+  "$BIN" --mode annotate -q in.ndjson.zst > out.ndjson || fail "zst exit"
+  "$BIN" --mode annotate -q in.ndjson > plain.ndjson
+  cmp -s out.ndjson plain.ndjson || fail ".zst gives other output than the plain file"
+  expect_eq "$(lines out.ndjson)" 50 ".zst events"
+  head -c 100 in.ndjson.zst > cut.zst
+  "$BIN" -q cut.zst > /dev/null 2> e.txt; expect_eq $? 1 "truncated .zst is a runtime error"
+  grep -q "cut.zst" e.txt || fail "message names the file"
+  ;;
+kill9_restart)
+  "$BIN" gen --size 60M --seed 9 -o - > big.ndjson 2> /dev/null
+  printf '[agent]\ncheckpoint_interval = "20ms"\nmode = "annotate"\nquiet = true\n' > c.toml
+  # Reference: one uninterrupted run.
+  "$BIN" -c c.toml --state-dir ref -t 2 big.ndjson -o file:ref.ndjson || fail "reference run"
+  # Interrupted run: kill -9 once a checkpoint exists, then restart.
+  "$BIN" -c c.toml --state-dir st -t 2 --memory-budget 4194304 big.ndjson -o file:run1.ndjson &
+  pid=$!
+  wait_for '[ -s st/checkpoint.exf ]'
+  kill -9 $pid; wait $pid 2>/dev/null
+  "$BIN" -c c.toml --state-dir st -t 2 big.ndjson -o file:run2.ndjson || fail "restart"
+  # Same detector state and offsets as the uninterrupted run: nothing lost, nothing counted twice.
+  cmp -s ref/checkpoint.exf st/checkpoint.exf || fail "checkpoint after restart differs from the reference"
+  # Output: the restart's lines are exactly the reference's tail, and nothing is missing.
+  n2=$(lines run2.ndjson)
+  [ "$n2" -gt 0 ] || fail "restart wrote nothing (killed too late?)"
+  tail -n "$n2" ref.ndjson | cmp -s - run2.ndjson || fail "restart output is not the reference tail"
+  cat run1.ndjson run2.ndjson | sort -u > union.txt
+  sort -u ref.ndjson | cmp -s - union.txt || fail "events lost across kill -9"
+  ;;
+follow_rotation)
+  events 0 10 > app.log
+  "$BIN" -F --mode annotate -c <(printf '[agent]\npoll_interval = "50ms"\n') 'app.log*' -o file:out.ndjson 2> err.txt &
+  pid=$!
+  wait_for '[ "$(lines out.ndjson)" -ge 10 ]'
+  mv app.log app.log.1
+  events 10 3 >> app.log.1          # still written after the rename
+  events 13 5 > app.log             # the new file
+  wait_for '[ "$(lines out.ndjson)" -ge 18 ]'
+  events 18 2 >> app.log
+  wait_for '[ "$(lines out.ndjson)" -ge 20 ]'
+  kill -TERM $pid; wait $pid; expect_eq $? 0 "SIGTERM exit"
+  expect_eq "$(lines out.ndjson)" 20 "every line once"
+  for i in 0 9 10 12 13 19; do grep -q "\"Id\":\"ev-$i\"" out.ndjson || fail "ev-$i missing"; done
+  ;;
+follow_copytruncate)
+  events 0 8 > app.log
+  "$BIN" -F --mode annotate -c <(printf '[agent]\npoll_interval = "50ms"\n') app.log -o file:out.ndjson 2> err.txt &
+  pid=$!
+  wait_for '[ "$(lines out.ndjson)" -ge 8 ]'
+  cp app.log app.log.1 && : > app.log  # copytruncate
+  sleep 0.3
+  events 8 4 >> app.log
+  wait_for '[ "$(lines out.ndjson)" -ge 12 ]'
+  kill -TERM $pid; wait $pid; expect_eq $? 0 "SIGTERM exit"
+  expect_eq "$(lines out.ndjson)" 12 "lines after truncation read once"
+  grep -q '"Id":"ev-11"' out.ndjson || fail "ev-11 missing"
+  ;;
+follow_partial_at_sigterm)
+  events 0 4 > app.log
+  events 4 1 | head -c 60 >> app.log   # a line being written
+  cfg=$(printf '[agent]\npoll_interval = "50ms"\nmode = "annotate"\n')
+  "$BIN" -F -c <(echo "$cfg") --state-dir st app.log -o file:out1.ndjson 2> /dev/null &
+  pid=$!
+  wait_for '[ "$(lines out1.ndjson)" -ge 4 ]'
+  kill -TERM $pid; wait $pid; expect_eq $? 0 "SIGTERM exit"
+  expect_eq "$(lines out1.ndjson)" 4 "the partial line is not taken"
+  events 4 1 | tail -c +61 >> app.log   # the writer finishes the line
+  events 5 1 >> app.log
+  "$BIN" -F -c <(echo "$cfg") --state-dir st app.log -o file:out2.ndjson 2> /dev/null &
+  pid=$!
+  wait_for '[ "$(lines out2.ndjson)" -ge 2 ]'
+  kill -TERM $pid; wait $pid
+  expect_eq "$(lines out2.ndjson)" 2 "completed line and the next, once"
+  grep -q '"Id":"ev-4"' out2.ndjson || fail "completed line"
+  ;;
+sighup_reload)
+  printf '[agent]\npoll_interval = "50ms"\nmode = "annotate"\n' > c.toml
+  events 0 3 > app.log
+  "$BIN" -F -c c.toml app.log -o file:out.ndjson 2> err.txt &
+  pid=$!
+  wait_for '[ "$(lines out.ndjson)" -ge 3 ]'
+  printf '[agent]\npoll_interval = "50ms"\nmode = "annotate"\n[[suppress]]\nname = "all-of-user1"\nusers = ["user1@corp.com"]\n' > c.toml
+  kill -HUP $pid
+  wait_for 'grep -q "config reload applied" err.txt'
+  events 7 7 >> app.log                     # user0..user6, one each
+  wait_for '[ "$(lines out.ndjson)" -ge 10 ]'
+  kill -TERM $pid; wait $pid; expect_eq $? 0 "exit"
+  grep '"UserId":"user1@corp.com"' out.ndjson | tail -1 | grep -q 'all-of-user1' || fail "reloaded rule not applied"
+  printf '[agent]\npoll_interval = "50ms"\n' > c2.toml
+  "$BIN" -F --mode annotate -c c2.toml app.log -o file:o2.ndjson 2> err2.txt &
+  pid=$!
+  wait_for '[ "$(lines o2.ndjson)" -ge 1 ]'
+  printf '[agent]\nbogus = 1\n' > c2.toml
+  kill -HUP $pid
+  wait_for 'grep -q "config reload refused" err2.txt'
+  kill -TERM $pid; wait $pid; expect_eq $? 0 "still running after a refused reload"
+  ;;
+blocked_output)
+  "$BIN" gen --size 40M --seed 4 -o - > big.ndjson 2> /dev/null
+  mkfifo pipe
+  "$BIN" --mode annotate --memory-budget 4194304 -t 2 big.ndjson > pipe 2> err.txt &
+  pid=$!
+  exec 3< pipe
+  sleep 1                              # the reader is blocked by the full pipe
+  rss=$(awk '/VmRSS/ {print $2}' /proc/$pid/status)
+  cat <&3 > out.ndjson
+  wait $pid; expect_eq $? 0 "exit"
+  "$BIN" --mode annotate -q -t 2 big.ndjson | cmp -s - out.ndjson || fail "output after unblocking differs"
+  [ "$(stat_of queue_full err.txt)" -gt 0 ] || fail "backpressure not counted"
+  echo "rss while blocked: ${rss} KB"
+  [ "$rss" -lt 200000 ] || fail "memory while blocked ${rss} KB"
+  ;;
+file_output_rotation)
+  events 0 400 > in.ndjson
+  "$BIN" --mode annotate -q -c <(printf '[agent]\noutput_rotate_bytes = 40000\noutput_keep_files = 50\n') in.ndjson -o file:out.ndjson
+  [ -f out.ndjson.1 ] || fail "no rotated file"
+  total=$(cat out.ndjson out.ndjson.* | wc -l)
+  expect_eq "$total" 400 "rotation loses nothing"
+  for f in out.ndjson out.ndjson.*; do
+    [ "$(stat -c %s "$f")" -le 40000 ] || fail "$f larger than the limit"
+    [ "$(tail -c 1 "$f" | od -An -c | tr -d ' ')" == '\n' ] || fail "$f does not end on a line"
+  done
+  "$BIN" --mode annotate -q -c <(printf '[agent]\noutput_rotate_bytes = 40000\noutput_compress = true\n') in.ndjson -o file:z.ndjson
+  [ -f z.ndjson.1.zst ] || fail "no compressed rotated file"
+  zstd -dc z.ndjson.1.zst | head -1 | grep -q '"exfilter"' || fail "compressed file content"
+  ;;
+*)
+  fail "unknown case"
+  ;;
+esac
+echo "PASS [$CASE]"
