@@ -92,7 +92,7 @@ config_errors)
   expect_eq $? 0 "packaging/exfilter.example.toml is valid"
   ;;
 thread_determinism)
-  "$BIN" gen --size 24M --seed 5 -o - > big.ndjson 2> /dev/null || fail "gen"
+  "$BIN" gen --users 50 --days 14 --seed 5 -o - > big.ndjson 2> /dev/null || fail "gen"
   [ "$(stat -c %s big.ndjson)" -gt 20000000 ] || fail "gen wrote too little"
   for t in 1 2 3; do
     "$BIN" -t $t --mode annotate -q big.ndjson > a$t.ndjson || fail "annotate t=$t"
