@@ -5,5 +5,5 @@ file(GLOB EXFILTER_PIPELINE_SOURCES CONFIGURE_DEPENDS ${CMAKE_CURRENT_LIST_DIR}/
 add_library(exfilter_pipeline STATIC ${EXFILTER_PIPELINE_SOURCES})
 target_include_directories(exfilter_pipeline PUBLIC ${CONCURRENTQUEUE_INCLUDE_DIR})
 target_link_libraries(exfilter_pipeline PUBLIC exfilter_util simdjson::simdjson absl::status absl::statusor
-                      absl::strings absl::str_format absl::time absl::synchronization zstd::libzstd_shared
+                      absl::strings absl::str_format absl::time absl::synchronization absl::flat_hash_map zstd::libzstd_shared
                       Threads::Threads)

@@ -1,0 +1,274 @@
+// Tailer over an in-memory file system: globs, rename rotation, copytruncate,
+// truncate-and-rewrite, partial lines, resume by identity, inode reuse.
+#include "pipeline/tailer.h"
+
+#include <fnmatch.h>
+#include <gtest/gtest.h>
+
+#include <map>
+
+#include "tests/pipeline/test_stages.h"
+
+namespace exfilter {
+namespace {
+
+struct FakeInode {
+  uint64_t ino;
+  std::string data;
+};
+
+class FakeFile : public OpenFile {
+ public:
+  explicit FakeFile(std::shared_ptr<FakeInode> inode) : inode_(std::move(inode)) {}
+  absl::StatusOr<size_t> ReadAt(uint64_t offset, char* buf, size_t n) override {
+    if (offset >= inode_->data.size()) return size_t{0};
+    n = std::min<size_t>(n, inode_->data.size() - offset);
+    std::memcpy(buf, inode_->data.data() + offset, n);
+    return n;
+  }
+  absl::StatusOr<FileStat> Stat() override { return FileStat{1, inode_->ino, inode_->data.size()}; }
+
+ private:
+  std::shared_ptr<FakeInode> inode_;
+};
+
+class FakeFs : public FileSystem {
+ public:
+  void Append(const std::string& path, const std::string& text, uint64_t ino = 0) {
+    auto& f = files_[path];
+    if (f == nullptr) f = std::make_shared<FakeInode>(FakeInode{ino != 0 ? ino : next_ino_++, ""});
+    f->data += text;
+  }
+  void Rename(const std::string& from, const std::string& to) {
+    files_[to] = files_[from];
+    files_.erase(from);
+  }
+  void Remove(const std::string& path) { files_.erase(path); }
+  void Truncate(const std::string& path) { files_[path]->data.clear(); }
+  std::string Contents(const std::string& path) { return files_[path]->data; }
+
+  absl::StatusOr<std::vector<std::string>> Glob(const std::string& pattern) override {
+    std::vector<std::string> out;
+    for (const auto& [path, inode] : files_) {
+      if (fnmatch(pattern.c_str(), path.c_str(), 0) == 0) out.push_back(path);
+    }
+    return out;
+  }
+  absl::StatusOr<FileStat> Stat(const std::string& path) override {
+    auto it = files_.find(path);
+    if (it == files_.end()) return absl::NotFoundError(path);
+    return FileStat{1, it->second->ino, it->second->data.size()};
+  }
+  absl::StatusOr<std::unique_ptr<OpenFile>> Open(const std::string& path) override {
+    auto it = files_.find(path);
+    if (it == files_.end()) return absl::NotFoundError(path);
+    return std::unique_ptr<OpenFile>(std::make_unique<FakeFile>(it->second));
+  }
+
+ private:
+  std::map<std::string, std::shared_ptr<FakeInode>> files_;
+  uint64_t next_ino_ = 100;
+};
+
+std::string Lines(int from, int to) {  // "line-<from>\n" ... "line-<to-1>\n"
+  std::string s;
+  for (int i = from; i < to; ++i) s += "line-" + std::to_string(i) + "\n";
+  return s;
+}
+
+// One tailer run: a pipeline with echo stages; Finish() returns the output.
+class TailRun {
+ public:
+  TailRun(FakeFs* fs, std::vector<std::string> patterns, absl::flat_hash_map<std::string, uint64_t> resume = {},
+      TailOptions options = {})
+      : pipeline_(Options(), testing::MakeLineWorker, testing::MakeLinesPayload, &stage_, &sink_, &counters_),
+        reader_(&pipeline_, ReaderOptions{}, &counters_),
+        tailer_(fs, std::move(patterns), options, &sources_, std::move(resume)) {
+    pipeline_.Start();
+  }
+  void Poll() { tailer_.Poll(reader_, nullptr); }
+  std::string Finish() {
+    reader_.Release();
+    EXPECT_TRUE(pipeline_.CloseInput().ok());
+    return sink_.text();
+  }
+  // The checkpoint's offsets section after Finish().
+  std::string Offsets() {
+    std::vector<uint64_t> v;
+    for (auto [id, off] : stage_.offsets) {
+      if (v.size() <= id) v.resize(id + 1);
+      v[id] = off;
+    }
+    return sources_.Encode(v);
+  }
+
+ private:
+  static PipelineOptions Options() {
+    PipelineOptions o;
+    o.workers = 2;
+    o.chunk_bytes = 64;
+    o.budget_bytes = 64 * 8;
+    return o;
+  }
+  PipelineCounters counters_;
+  testing::EchoStage stage_;
+  testing::StringSink sink_;
+  SourceTable sources_;
+  Pipeline pipeline_;
+  ChunkReader reader_;
+  Tailer tailer_;
+};
+
+TEST(Tailer, NewFilesOfAGlobArePickedUp) {
+  FakeFs fs;
+  fs.Append("/log/a.json", Lines(0, 3));
+  fs.Append("/log/other.txt", "not-matched\n");
+  TailRun run(&fs, {"/log/*.json"});
+  run.Poll();
+  fs.Append("/log/b.json", Lines(3, 5));
+  run.Poll();
+  EXPECT_EQ(run.Finish(), Lines(0, 5));
+}
+
+TEST(Tailer, RenameRotationReadsTheOldFileToItsEndThenTheNewOne) {
+  FakeFs fs;
+  fs.Append("/log/app.log", Lines(0, 10));
+  TailRun run(&fs, {"/log/app.log"});
+  run.Poll();
+  fs.Rename("/log/app.log", "/log/app.log.1");
+  fs.Append("/log/app.log.1", Lines(10, 13));  // the writer had not switched yet
+  fs.Append("/log/app.log", Lines(13, 18));
+  run.Poll();
+  run.Poll();
+  fs.Append("/log/app.log", Lines(18, 20));
+  run.Poll();
+  EXPECT_EQ(run.Finish(), Lines(0, 20));
+}
+
+TEST(Tailer, CopyTruncateStartsOverAtZero) {
+  FakeFs fs;
+  fs.Append("/log/app.log", Lines(0, 8));
+  TailRun run(&fs, {"/log/app.log"});
+  run.Poll();
+  fs.Truncate("/log/app.log");
+  run.Poll();
+  fs.Append("/log/app.log", Lines(8, 10));
+  run.Poll();
+  EXPECT_EQ(run.Finish(), Lines(0, 10));
+}
+
+TEST(Tailer, TruncateAndRewriteLongerIsNoticedByTheFingerprint) {
+  FakeFs fs;
+  fs.Append("/log/app.log", Lines(0, 2));
+  TailRun run(&fs, {"/log/app.log"});
+  run.Poll();
+  fs.Truncate("/log/app.log");
+  fs.Append("/log/app.log", Lines(100, 110));  // already longer than before when polled
+  run.Poll();
+  EXPECT_EQ(run.Finish(), Lines(0, 2) + Lines(100, 110));
+}
+
+TEST(Tailer, PartialLastLineWaitsForItsNewline) {
+  FakeFs fs;
+  fs.Append("/log/app.log", "first\nsec");
+  TailRun run(&fs, {"/log/app.log"});
+  run.Poll();
+  run.Poll();
+  fs.Append("/log/app.log", "ond\nthi");
+  run.Poll();
+  EXPECT_EQ(run.Finish(), "first\nsecond\n");  // "thi" still waits at shutdown
+}
+
+TEST(Tailer, PartialLastLineIsTakenWhenTheFileIsRotatedAway) {
+  FakeFs fs;
+  fs.Append("/log/app.log", "first\nlast-without-newline");
+  TailRun run(&fs, {"/log/app.log"});
+  run.Poll();
+  fs.Rename("/log/app.log", "/archive/app.log.1");
+  run.Poll();
+  EXPECT_EQ(run.Finish(), "first\nlast-without-newline\n");
+}
+
+TEST(Tailer, ResumesAtTheCheckpointedOffsetOfTheSameFile) {
+  FakeFs fs;
+  fs.Append("/log/app.log", Lines(0, 5) + "partial");
+  std::string offsets;
+  {
+    TailRun run(&fs, {"/log/app.log"});
+    run.Poll();
+    EXPECT_EQ(run.Finish(), Lines(0, 5));
+    offsets = run.Offsets();
+  }
+  fs.Append("/log/app.log", "-done\n" + Lines(5, 7));
+  TailRun again(&fs, {"/log/app.log"}, SourceTable::Decode(offsets));
+  again.Poll();
+  EXPECT_EQ(again.Finish(), "partial-done\n" + Lines(5, 7));
+}
+
+TEST(Tailer, RotationDuringARestartResumesTheRenamedFile) {
+  FakeFs fs;
+  fs.Append("/log/app.log", Lines(0, 4));
+  std::string offsets;
+  {
+    TailRun run(&fs, {"/log/app.log*"});
+    run.Poll();
+    EXPECT_EQ(run.Finish(), Lines(0, 4));
+    offsets = run.Offsets();
+  }
+  fs.Append("/log/app.log", Lines(4, 6));
+  fs.Rename("/log/app.log", "/log/app.log.1");
+  fs.Append("/log/app.log", Lines(6, 8));
+  TailRun again(&fs, {"/log/app.log*"}, SourceTable::Decode(offsets));
+  again.Poll();
+  std::string out = again.Finish();
+  // The new file sorts first (app.log < app.log.1); each line exactly once.
+  EXPECT_EQ(out, Lines(6, 8) + Lines(4, 6));
+}
+
+TEST(Tailer, ReusedInodeWithOtherContentIsANewFile) {
+  FakeFs fs;
+  fs.Append("/log/app.log", Lines(0, 6), /*ino=*/7);
+  std::string offsets;
+  {
+    TailRun run(&fs, {"/log/app.log"});
+    run.Poll();
+    run.Finish();
+    offsets = run.Offsets();
+  }
+  fs.Remove("/log/app.log");
+  fs.Append("/log/app.log", "other-first-line\n" + Lines(50, 52), /*ino=*/7);
+  TailRun again(&fs, {"/log/app.log"}, SourceTable::Decode(offsets));
+  again.Poll();
+  EXPECT_EQ(again.Finish(), "other-first-line\n" + Lines(50, 52));
+}
+
+TEST(Tailer, TwoFilesWithTheSameFirstLineAreBothRead) {
+  FakeFs fs;
+  fs.Append("/log/a.log", "header\n" + Lines(0, 2));
+  fs.Append("/log/b.log", "header\n" + Lines(10, 12));
+  std::string offsets;
+  {
+    TailRun run(&fs, {"/log/*.log"});
+    run.Poll();
+    EXPECT_EQ(run.Finish(), "header\n" + Lines(0, 2) + "header\n" + Lines(10, 12));
+    offsets = run.Offsets();
+  }
+  fs.Append("/log/b.log", Lines(12, 13));
+  TailRun again(&fs, {"/log/*.log"}, SourceTable::Decode(offsets));
+  again.Poll();
+  EXPECT_EQ(again.Finish(), Lines(12, 13));
+}
+
+TEST(Tailer, StartAtTailSkipsWhatWasThereAtTheFirstScan) {
+  FakeFs fs;
+  fs.Append("/log/app.log", Lines(0, 5) + "half");
+  TailRun run(&fs, {"/log/*.log"}, {}, TailOptions{/*from_tail=*/true});
+  run.Poll();
+  fs.Append("/log/app.log", "-line\n" + Lines(5, 6));
+  fs.Append("/log/new.log", Lines(20, 21));  // a file that appears later is read whole
+  run.Poll();
+  EXPECT_EQ(run.Finish(), "half-line\n" + Lines(5, 6) + Lines(20, 21));
+}
+
+}  // namespace
+}  // namespace exfilter
