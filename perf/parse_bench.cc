@@ -2,9 +2,12 @@
 // (M365 / Google Workspace / Box in about 60/25/15 shares, ~900 bytes per
 // event, 3000 users; seeded variations of corpus-shaped events), against
 // simdjson's own DOM parse_many over the same bytes. Targets: >= 1.5 GB/s and
-// >= 1.1x DOM.
+// >= 1.1x DOM. EXFILTER_PARSE_BENCH_INPUT=FILE benchmarks a file instead.
 #include <cstdint>
 #include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
 #include <random>
 #include <string>
 #include <vector>
@@ -111,6 +114,15 @@ std::string BoxEvent(std::mt19937_64& rng) {
 const std::string& Stream() {
   static const std::string* stream = [] {
     auto* s = new std::string;
+    if (const char* path = std::getenv("EXFILTER_PARSE_BENCH_INPUT")) {  // e.g. `exfilter gen -o -`
+      std::ifstream in(path, std::ios::binary);
+      std::stringstream ss;
+      ss << in.rdbuf();
+      *s = ss.str();
+      s->reserve(s->size() + kParsePadding);
+      std::fprintf(stderr, "stream: %zu bytes from %s\n", s->size(), path);
+      return s;
+    }
     std::mt19937_64 rng(42);
     s->reserve(kStreamBytes + kChunkBytes);
     size_t n[3] = {0, 0, 0};
