@@ -32,7 +32,7 @@ struct AgentConfig {
   std::string format = "auto";      // auto, m365, google, box, generic
   uint64_t max_line_bytes = 1 << 20;
   uint64_t chunk_bytes = 256 << 10;
-  uint64_t memory_budget_bytes = 64 << 20;  // chunks in flight
+  uint64_t memory_budget_bytes = 32 << 20;  // chunks in flight
   absl::Duration checkpoint_interval = absl::Seconds(10);
   absl::Duration stats_interval = absl::ZeroDuration();  // 0 = only the final summary
   absl::Duration poll_interval = absl::Milliseconds(250);  // follow: how often files are checked

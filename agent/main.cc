@@ -62,7 +62,7 @@ int main(int argc, char** argv) {
       ->check(CLI::IsMember({"auto", "m365", "google", "box", "generic"}));
   app.add_option("--max-line-bytes", f.max_line_bytes, "longer input lines are skipped and counted (default 1 MiB)")
       ->check(CLI::Range(uint64_t{1024}, uint64_t{1} << 30));
-  app.add_option("--memory-budget", f.memory_budget, "bytes of input in flight (default 64 MiB)")
+  app.add_option("--memory-budget", f.memory_budget, "bytes of input in flight (default 32 MiB)")
       ->check(CLI::Range(uint64_t{1} << 20, uint64_t{64} << 30));
   app.add_option("--stats-interval", f.stats_interval, "seconds between stats lines on stderr (0 = only at exit)")
       ->check(CLI::Range(0.0, 86400.0));

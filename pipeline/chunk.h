@@ -26,8 +26,8 @@ class ChunkPayload {
 };
 
 struct Chunk {
-  // data() has capacity() + SIMDJSON_PADDING bytes; the padding bytes are
-  // zero and never part of len.
+  // data() has capacity() + SIMDJSON_PADDING bytes; the padding after len
+  // is zeroed on submit and never part of len.
   char* data() { return buf.get(); }
   const char* data() const { return buf.get(); }
   std::string_view view() const { return {buf.get(), len}; }
@@ -37,7 +37,9 @@ struct Chunk {
   // keeping the first `keep` bytes.
   void Reserve(size_t want, size_t keep) {
     if (want <= cap) return;
-    std::unique_ptr<char[]> bigger(new char[want + simdjson::SIMDJSON_PADDING]());
+    // Not zeroed: pages are touched only when used (the padding is zeroed
+    // per chunk by Pipeline::SubmitChunk).
+    std::unique_ptr<char[]> bigger(new char[want + simdjson::SIMDJSON_PADDING]);
     if (keep > 0) std::memcpy(bigger.get(), buf.get(), keep);
     buf = std::move(bigger);
     cap = want;

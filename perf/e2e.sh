@@ -1,0 +1,79 @@
+#!/usr/bin/env bash
+# End-to-end throughput of exfilter against the tools a user would otherwise
+# pipe audit logs through, on one generated file of mixed audit events:
+#   cat (the I/O floor), jq select (on a slice, extrapolated), simdjson DOM
+#   parse_many (parse-only reference, perf/parse_bench), exfilter -t 1 and -t 2.
+# Prints MB/s, events/s, peak RSS and ratios. Targets on the 2-core machine:
+# exfilter -t 2 >= 1.2 GB/s, >= 1.7x -t 1, >= 35x jq, peak RSS < 200 MB.
+#
+# Usage: perf/e2e.sh [BUILD_DIR] [SIZE|FILE]   (defaults: /work/build-agent, 1G)
+#   SIZE generates a file with `exfilter gen --size SIZE` (seed 1) under $E2E_DIR
+#   (default /tmp/exfilter-e2e); FILE uses an existing NDJSON file.
+set -euo pipefail
+BUILD=${1:-/work/build-agent}
+WHAT=${2:-1G}
+BIN=$BUILD/agent/exfilter
+DIR=${E2E_DIR:-/tmp/exfilter-e2e}
+JQ_SLICE=$((100 * 1000 * 1000))
+mkdir -p "$DIR"
+[ -x "$BIN" ] || { echo "e2e: build exfilter first (ninja -C $BUILD exfilter)" >&2; exit 2; }
+
+if [ -f "$WHAT" ]; then
+  INPUT=$WHAT
+else
+  INPUT=$DIR/e2e-$WHAT.ndjson
+  if [ ! -s "$INPUT" ]; then
+    echo "e2e: generating $WHAT of mixed audit events into $INPUT" >&2
+    "$BIN" gen --size "$WHAT" --seed 1 -o - > "$INPUT"
+  fi
+fi
+BYTES=$(stat -c %s "$INPUT")
+cat "$INPUT" > /dev/null  # page cache warm: every run reads from memory
+
+# run NAME CMD...: wall seconds and peak RSS (KB) of CMD into $SECS/$RSS.
+run() {
+  local out
+  out=$( { /usr/bin/time -f "%e %M" "$@" > /dev/null 2> "$DIR/stderr.txt"; } 2>&1 | tail -1)
+  SECS=$(echo "$out" | cut -d' ' -f1)
+  RSS=$(echo "$out" | cut -d' ' -f2)
+}
+# Time of the whole pipeline `sh -c`, for tools that read a slice.
+mbps() { awk -v b="$1" -v s="$2" 'BEGIN { printf "%.0f", b / s / 1e6 }'; }
+
+run cat "$INPUT"
+CAT_S=$SECS; CAT_RSS=$RSS
+
+head -c $JQ_SLICE "$INPUT" > "$DIR/slice.ndjson"
+SLICE_BYTES=$(stat -c %s "$DIR/slice.ndjson")
+run jq -c 'select(.Operation=="FileUploaded")' "$DIR/slice.ndjson"
+JQ_S=$(awk -v s="$SECS" -v b="$BYTES" -v sb="$SLICE_BYTES" 'BEGIN { printf "%.2f", s * b / sb }')
+JQ_RSS=$RSS
+
+DOM_MBPS=n/a
+if [ -x "$BUILD/perf/parse_bench" ]; then
+  head -c $((300 * 1000 * 1000)) "$INPUT" > "$DIR/dom.ndjson"
+  DOM_MBPS=$(EXFILTER_PARSE_BENCH_INPUT="$DIR/dom.ndjson" "$BUILD/perf/parse_bench" \
+    --benchmark_filter=BM_DomParseMany --benchmark_format=json 2> /dev/null |
+    jq '.benchmarks[0].bytes_per_second / 1e6 | floor')
+fi
+
+run "$BIN" -t 1 "$INPUT"
+T1_S=$SECS; T1_RSS=$RSS
+EVENTS=$(grep -o 'events=[0-9]*' "$DIR/stderr.txt" | head -1 | cut -d= -f2)
+FORWARDED=$(grep -o 'forwarded=[0-9]*' "$DIR/stderr.txt" | head -1 | cut -d= -f2)
+run "$BIN" -t 2 "$INPUT"
+T2_S=$SECS; T2_RSS=$RSS
+
+printf 'input: %s, %d bytes, %s events, %s forwarded (exfilter filter mode)\n' "$INPUT" "$BYTES" "$EVENTS" "$FORWARDED"
+printf '%-28s %8s %10s %14s %10s\n' tool seconds MB/s events/s peak_RSS_MB
+row() { printf '%-28s %8s %10s %14s %10s\n' "$1" "$2" "$(mbps "$BYTES" "$2")" \
+  "$(awk -v e="$EVENTS" -v s="$2" 'BEGIN { printf "%.0f", e / s }')" "$(( $3 / 1024 ))"; }
+row "cat" "$CAT_S" "$CAT_RSS"
+row "jq select (extrapolated)" "$JQ_S" "$JQ_RSS"
+printf '%-28s %8s %10s\n' "simdjson DOM parse_many" "-" "$DOM_MBPS"
+row "exfilter -t 1" "$T1_S" "$T1_RSS"
+row "exfilter -t 2" "$T2_S" "$T2_RSS"
+awk -v t1="$T1_S" -v t2="$T2_S" -v jq="$JQ_S" -v cat="$CAT_S" -v b="$BYTES" -v dom="$DOM_MBPS" 'BEGIN {
+  printf "ratios: -t 2 / -t 1 = %.2fx; -t 2 / jq = %.1fx; -t 2 / cat = %.2f", t1 / t2, jq / t2, cat / t2
+  if (dom != "n/a") printf "; -t 2 / DOM = %.2fx", (b / t2 / 1e6) / dom
+  printf "\n" }'
