@@ -161,9 +161,19 @@ size_t ParserState::RunStream(size_t pos, size_t end, bool final, bool* failed) 
   in_stream_ = false;
   defer_ = false;
   if (*failed || stop == end) return stop;
-  // An unfinished value: a pretty-printed page still arriving (keep it as the
-  // caller's tail), or a broken line followed by good lines (isolate it).
-  if (final || LooksLikeWholeLine(stop, end)) *failed = true;
+  // An unfinished value: a broken line followed by good lines (isolate it),
+  // or a pretty-printed page still arriving (keep it as the caller's tail;
+  // at the end of input it is one truncated record).
+  if (LooksLikeWholeLine(stop, end)) {
+    *failed = true;
+    return stop;
+  }
+  if (final) {
+    ++counters_.records;
+    Error(ParseErrorKind::kTruncated, Trim({data_ + stop, end - stop}),
+          "input ends inside a JSON value");
+    return end;
+  }
   return stop;
 }
 

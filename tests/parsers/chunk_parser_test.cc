@@ -18,27 +18,6 @@ std::string M365(int i, std::string_view op = "FileUploaded") {
          "\",\"UserId\":\"User" + std::to_string(i % 7) + "@Contoso.com\",\"ClientIP\":\"10.0.0.1:443\"}";
 }
 
-// Feeds text through a fixed buffer the way a file reader does: read up to
-// `chunk` bytes, Parse, move the unconsumed tail to the front, repeat.
-CollectSink ParseInChunks(std::string_view text, size_t chunk, ParserOptions options = {}) {
-  ChunkParser parser(std::move(options));
-  CollectSink sink;
-  size_t cap = chunk + parser.options().max_record_bytes + 1;
-  std::vector<char> buf(cap + kParsePadding);
-  size_t have = 0, pos = 0;
-  while (pos < text.size()) {
-    size_t n = std::min({chunk, cap - have, text.size() - pos});
-    std::memcpy(buf.data() + have, text.data() + pos, n);
-    have += n;
-    pos += n;
-    size_t used = parser.Parse(buf.data(), have, sink);
-    std::memmove(buf.data(), buf.data() + used, have - used);
-    have -= used;
-  }
-  parser.ParseLast(buf.data(), have, sink);
-  return sink;
-}
-
 std::vector<std::string> Ids(const CollectSink& s) {
   std::vector<std::string> ids;
   for (const OwnedEvent& e : s.events) ids.push_back(e.id);

@@ -3,7 +3,9 @@
 // Thread safety: none.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
+#include <cstring>
 #include <fstream>
 #include <sstream>
 #include <string>
@@ -53,6 +55,27 @@ inline CollectSink ParseText(std::string_view text, ParserOptions options = {}) 
   ChunkParser parser(std::move(options));
   CollectSink sink;
   ParseAll(parser, text, sink);
+  return sink;
+}
+
+// Feeds text through a fixed buffer the way a file reader does: read up to
+// `chunk` bytes, Parse, move the unconsumed tail to the front, repeat.
+inline CollectSink ParseInChunks(std::string_view text, size_t chunk, ParserOptions options = {}) {
+  ChunkParser parser(std::move(options));
+  CollectSink sink;
+  size_t cap = chunk + parser.options().max_record_bytes + 1;
+  std::vector<char> buf(cap + kParsePadding);
+  size_t have = 0, pos = 0;
+  while (pos < text.size()) {
+    size_t n = std::min({chunk, cap - have, text.size() - pos});
+    std::memcpy(buf.data() + have, text.data() + pos, n);
+    have += n;
+    pos += n;
+    size_t used = parser.Parse(buf.data(), have, sink);
+    std::memmove(buf.data(), buf.data() + used, have - used);
+    have -= used;
+  }
+  parser.ParseLast(buf.data(), have, sink);
   return sink;
 }
 

@@ -72,6 +72,18 @@ TEST(Envelope, PrettyPrintedPageAcrossLines) {
   ASSERT_EQ(s.events.size(), 4u);
   EXPECT_TRUE(s.errors.empty());
   EXPECT_EQ(s.events[3].id, "p2");
+  // Read in small chunks, the page arrives over several calls.
+  for (size_t chunk : {7, 40, 100}) {
+    CollectSink c = ParseInChunks(text + text, chunk);
+    EXPECT_EQ(c.events.size(), 4u) << chunk;
+    EXPECT_TRUE(c.errors.empty()) << chunk;
+  }
+  // A page cut short at the end of input is one truncated error.
+  CollectSink cut = ParseText(text + text.substr(0, 60));
+  EXPECT_EQ(cut.events.size(), 2u);
+  ASSERT_EQ(cut.errors.size(), 1u);
+  EXPECT_EQ(cut.errors[0].kind, ParseErrorKind::kTruncated);
+  EXPECT_EQ(cut.errors[0].offset, text.size());
 }
 
 TEST(GoogleActivity, EveryEventOfAnActivity) {
