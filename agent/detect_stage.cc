@@ -62,6 +62,7 @@ void DetectStage::Consume(Chunk& chunk, std::string* out) {
       if (options_.dead_letter != nullptr) dead_.append(chunk.data() + p.bad[bad].offset, p.bad[bad].length).push_back('\n');
     }
     const Decision& d = p.decisions[i];
+    if (coverage_.enabled()) coverage_.Observe(p.events[i], out);
     if (d.forward || options_.annotate) {
       AppendForwarded(std::string_view(chunk.data() + p.raws[i].first, p.raws[i].second), d, out, cfg);
     }

@@ -18,6 +18,7 @@
 #include "absl/base/thread_annotations.h"
 #include "absl/synchronization/mutex.h"
 #include "agent/config.h"
+#include "agent/coverage.h"
 #include "parsers/chunk_parser.h"
 #include "pipeline/counters.h"
 #include "pipeline/detect/decision.h"
@@ -81,13 +82,19 @@ struct StageOptions {
   absl::Duration checkpoint_interval = absl::Seconds(10);
   Sink* dead_letter = nullptr;
   bool flush_at_end = true;  // close incidents at end of input (not when resuming later)
+  absl::Duration coverage_interval = absl::ZeroDuration();  // 0: no coverage records
+  absl::Duration coverage_gap = absl::Hours(1);
 };
 
 class DetectStage : public OrderedStage {
  public:
   DetectStage(const StageOptions& options, Detector* detector, const SourceTable* sources,
               PipelineCounters* counters)
-      : options_(options), detector_(detector), sources_(sources), counters_(counters) {}
+      : options_(options),
+        detector_(detector),
+        sources_(sources),
+        counters_(counters),
+        coverage_(options.coverage_interval, options.coverage_gap) {}
   void set_pipeline(Pipeline* p) { pipeline_ = p; }
 
   void Consume(Chunk& chunk, std::string* out) override;
@@ -109,6 +116,7 @@ class DetectStage : public OrderedStage {
   Pipeline* pipeline_ = nullptr;
   std::vector<uint64_t> offsets_;  // consumed offset per source id
   std::vector<DetectorRecord> records_;
+  Coverage coverage_;
   std::string dead_;
   absl::Time next_checkpoint_ = absl::InfinitePast();
   bool dirty_ = false;

@@ -150,6 +150,8 @@ int RunAgent(const AgentConfig& cfg, const std::string& config_file) {
   sopt.checkpoint_interval = cfg.checkpoint_interval;
   sopt.dead_letter = dead_letter.get();
   sopt.flush_at_end = checkpoint_path.empty();
+  sopt.coverage_interval = cfg.coverage_interval;
+  sopt.coverage_gap = cfg.coverage_gap;
   DetectStage stage(sopt, detector->get(), &sources, &counters);
   PipelineOptions pipe_opt;
   pipe_opt.workers = cfg.threads > 0 ? cfg.threads : std::max(1u, std::thread::hardware_concurrency());

@@ -268,6 +268,20 @@ file_output_rotation)
   [ -f z.ndjson.1.zst ] || fail "no compressed rotated file"
   zstd -dc z.ndjson.1.zst | head -1 | grep -q '"exfilter"' || fail "compressed file content"
   ;;
+coverage_records)
+  up() { printf '{"CreationTime":"2026-11-30T%s","Id":"%s","Operation":"FileUploaded","OrganizationId":"%s","RecordType":6,"UserId":"a@corp.com","Workload":"OneDrive","ObjectId":"https://corp/x"}\n' "$1" "$2" "$3"; }
+  { up 08:10:00 u1 org1
+    printf '{"CreationTime":"2026-11-30T08:20:00","Id":"s1","Operation":"UserLoggedIn","OrganizationId":"org2","RecordType":15,"UserId":"b@corp.com","Workload":"AzureActiveDirectory","ResultStatus":"Success"}\n'
+    up 09:30:00 u2 org1; up 11:00:00 u3 org1; up 13:00:00 u4 org1; } > in.ndjson
+  cfg='[agent]\ncoverage_interval = "1h"\ncoverage_gap = "2h"\n'
+  "$BIN" -q -c <(printf "$cfg") in.ndjson > out.ndjson || fail "exit"
+  expect_eq "$(grep -c '"exfilter_record":"coverage"' out.ndjson)" 4 "coverage lines: 08h x2, 09h, 11h"
+  expect_eq "$(grep -c '"reason":"no_file_events"' out.ndjson)" 1 "sign-in-only tenant flagged"
+  grep '"reason":"silent"' out.ndjson | grep -q '"last_event":"2026-11-30T08:20:00.000Z","silent_seconds":13200' ||
+    fail "silent tenant gap: $(grep coverage_gap out.ndjson)"
+  expect_eq "$(grep -c '"reason":"silent"' out.ndjson)" 1 "one gap record per silence"
+  grep '"from":"2026-11-30T08:00:00.000Z"' out.ndjson | grep '"upload":1' | grep -q '"events":1' || fail "08h counts"
+  ;;
 *)
   fail "unknown case"
   ;;

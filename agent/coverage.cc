@@ -1,0 +1,74 @@
+#include "agent/coverage.h"
+
+#include <algorithm>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "pipeline/detect/annotation.h"
+#include "util/strings.h"
+
+namespace exfilter {
+
+void Coverage::Observe(const DetectorEvent& ev, std::string* out) {
+  if (ev.time_ms <= 0) return;
+  const int64_t bucket = ev.time_ms - ev.time_ms % interval_ms_;
+  if (start_ms_ < 0) start_ms_ = bucket;
+  if (bucket > start_ms_) {  // late events (bucket < start) count into the open interval
+    Emit(start_ms_ + interval_ms_, out);
+    start_ms_ = bucket;
+  }
+  Cell& c = cells_[{static_cast<uint8_t>(ev.service), ev.tenant_key}];
+  ++c.counts[static_cast<int>(ev.action)];
+  ++c.total;
+  c.last_ms = std::max(c.last_ms, ev.time_ms);
+  c.gap_reported = false;
+}
+
+void Coverage::Emit(int64_t end_ms, std::string* out) {
+  std::vector<std::pair<uint8_t, uint64_t>> keys;
+  keys.reserve(cells_.size());
+  for (const auto& [k, c] : cells_) keys.push_back(k);
+  std::sort(keys.begin(), keys.end());  // deterministic order
+  for (const auto& k : keys) {
+    Cell& c = cells_[k];
+    const absl::string_view service = ToAbsl(ServiceName(static_cast<Service>(k.first)));
+    const std::string tenant = absl::StrFormat("%016x", k.second);
+    if (c.total > 0) {
+      absl::StrAppend(out, "{\"exfilter_record\":\"coverage\",\"service\":\"", service, "\",\"tenant\":\"", tenant,
+                      "\",\"from\":\"");
+      AppendTimestamp(start_ms_, out);
+      out->append("\",\"to\":\"");
+      AppendTimestamp(end_ms, out);
+      absl::StrAppend(out, "\",\"events\":", c.total);
+      for (int a = 0; a < kNumActionClasses; ++a) {
+        absl::StrAppend(out, ",\"", ToAbsl(ActionClassName(static_cast<ActionClass>(a))), "\":", c.counts[a]);
+      }
+      out->append(",\"last_event\":\"");
+      AppendTimestamp(c.last_ms, out);
+      out->append("\"}\n");
+      const uint64_t file_events = c.counts[static_cast<int>(ActionClass::kUpload)] +
+                                   c.counts[static_cast<int>(ActionClass::kCreate)] +
+                                   c.counts[static_cast<int>(ActionClass::kCopy)] +
+                                   c.counts[static_cast<int>(ActionClass::kFileOther)];
+      if (file_events == 0) {
+        absl::StrAppend(out, "{\"exfilter_record\":\"coverage_gap\",\"service\":\"", service, "\",\"tenant\":\"",
+                        tenant, "\",\"reason\":\"no_file_events\",\"from\":\"");
+        AppendTimestamp(start_ms_, out);
+        out->append("\",\"to\":\"");
+        AppendTimestamp(end_ms, out);
+        out->append("\"}\n");
+      }
+    } else if (!c.gap_reported && end_ms - c.last_ms > gap_ms_) {
+      absl::StrAppend(out, "{\"exfilter_record\":\"coverage_gap\",\"service\":\"", service, "\",\"tenant\":\"",
+                      tenant, "\",\"reason\":\"silent\",\"last_event\":\"");
+      AppendTimestamp(c.last_ms, out);
+      absl::StrAppend(out, "\",\"silent_seconds\":", (end_ms - c.last_ms) / 1000, "}\n");
+      c.gap_reported = true;
+    }
+    std::fill(std::begin(c.counts), std::end(c.counts), 0);
+    c.total = 0;
+  }
+}
+
+}  // namespace exfilter
