@@ -3,6 +3,7 @@
 // the last days), runs the detector over it exactly as `exfilter` would, and
 // prints what was forwarded (grouped by detector incident, with the reasons)
 // and how the run scored against the labels.
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <memory>
@@ -41,22 +42,36 @@ class DemoPrinter : public EvalObserver {
     std::vector<uint64_t> id_hashes;
   };
 
+  explicit DemoPrinter(int64_t show_from_ms) : show_from_ms_(show_from_ms) {}
+
+  // Groups like `exfilter eval`: a user's forwarded events while gaps stay
+  // under 2 hours. Alerts of the learning period are only counted.
   void OnDecision(const AuditEvent& ev, const Decision& d) override {
     if (!d.forward) return;
-    uint64_t key = d.incident_id ? d.incident_id : d.user_key;
-    auto [it, inserted] = index_.try_emplace(key, groups_.size());
+    if (ev.time_ms < show_from_ms_) {
+      ++learning_forwarded_;
+      return;
+    }
+    auto [it, inserted] = index_.try_emplace(d.user_key, groups_.size());
+    if (!inserted && ev.time_ms - last_ms_[it->second] > kGapMs) {
+      it->second = groups_.size();
+      inserted = true;
+    }
     if (inserted) {
       groups_.emplace_back();
+      last_ms_.push_back(ev.time_ms);
       groups_.back().user = std::string(ev.user);
       groups_.back().service = std::string(ServiceName(ev.service));
       groups_.back().start_ms = ev.time_ms;
     }
     Group& g = groups_[it->second];
+    last_ms_[it->second] = std::max(last_ms_[it->second], ev.time_ms);
     ++g.forwarded;
     g.id_hashes.push_back(LabelSet::IdHash(ev.id));
     if (g.samples.size() < kSamplesPerIncident) g.samples.push_back(Sample(ev, d));
   }
   const std::vector<Group>& groups() const { return groups_; }
+  uint64_t learning_forwarded() const { return learning_forwarded_; }
 
  private:
   static std::string Sample(const AuditEvent& ev, const Decision& d) {
@@ -78,7 +93,11 @@ class DemoPrinter : public EvalObserver {
     return buf;
   }
 
-  absl::flat_hash_map<uint64_t, size_t> index_;
+  static constexpr int64_t kGapMs = 2 * 3'600'000;
+  int64_t show_from_ms_;
+  uint64_t learning_forwarded_ = 0;
+  absl::flat_hash_map<uint64_t, size_t> index_;  // user -> its latest group
+  std::vector<int64_t> last_ms_;
   std::vector<Group> groups_;  // in order of first forwarded event
 };
 
@@ -104,7 +123,7 @@ int RunDemo(const DemoFlags& flags) {
   o.days = flags.days;
   o.seed = flags.seed;
   o.learning_days = flags.days > 9 ? flags.days - 4 : flags.days / 2;
-  DemoPrinter printer;
+  DemoPrinter printer(o.start_ms + o.learning_days * gen::kDayMs);
   EvalSettings settings;
   settings.extra = &printer;
   absl::StatusOr<EvalReport> report = EvaluateGenerated(o, settings);
@@ -118,7 +137,8 @@ int RunDemo(const DemoFlags& flags) {
       "The first %d days are ordinary work to learn from; then attacks (labelled malicious) and\n"
       "benign bulk work (a migration tool, an org-wide deadline, a legal export in a declared\n"
       "maintenance window, weekly bulk uploaders) are mixed in. exfilter reads every event and\n"
-      "forwards only those that break their user's baseline:\n\n",
+      "forwards only those that break their user's baseline. Alert groups after the learning\n"
+      "days (a user's forwarded events with gaps under 2 hours; first samples of each):\n\n",
       report->users, o.days, static_cast<unsigned long long>(report->events), report->bytes / 1e6,
       static_cast<unsigned long long>(o.seed), o.learning_days);
   const auto& groups = printer.groups();
@@ -135,10 +155,12 @@ int RunDemo(const DemoFlags& flags) {
     }
   }
   if (groups.size() > flags.max_incidents) {
-    std::printf("  ... and %zu more detector incidents\n", groups.size() - flags.max_incidents);
+    std::printf("  ... and %zu more alert groups\n", groups.size() - flags.max_incidents);
   }
   if (groups.empty()) std::printf("  (nothing forwarded)\n");
-  std::printf("\n%llu events held back by the allowlist / maintenance window of the scenario's config.\n\n",
+  std::printf("\n%llu events were forwarded during the %d learning days (cold start; not shown).\n"
+              "%llu events were held back by the allowlist / maintenance window of the scenario's config.\n\n",
+              static_cast<unsigned long long>(printer.learning_forwarded()), o.learning_days,
               static_cast<unsigned long long>(report->detector_stats.suppressed));
   std::printf("How this run scored against the labels (`exfilter eval` has the full evaluation):\n%s",
               FormatReport(*report, /*per_incident=*/true).c_str());
@@ -156,7 +178,7 @@ void RegisterDemoCommand(CLI::App& app) {
   cmd->add_option("--users", flags->users, "Users")->capture_default_str();
   cmd->add_option("--days", flags->days, "Days")->capture_default_str();
   cmd->add_option("--seed", flags->seed, "Seed")->capture_default_str();
-  cmd->add_option("--max-incidents", flags->max_incidents, "Detector incidents to print")->capture_default_str();
+  cmd->add_option("--max-groups", flags->max_incidents, "Alert groups to print")->capture_default_str();
   cmd->callback([flags] {
     int rc = RunDemo(*flags);
     if (rc != 0) std::exit(rc);

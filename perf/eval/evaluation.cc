@@ -64,6 +64,7 @@ void Fill(EvalReport& report, const Scorer& scorer, LabelSet labels, const Seque
   report.parse_errors = runner.parse_errors();
   report.seconds = seconds;
   report.events_per_s = seconds > 0 ? runner.events() / seconds : 0;
+  report.eval_start_ms = scorer.scope().eval_start_ms;
   report.labels = labels.labels();
   report.label_set = std::make_shared<const LabelSet>(std::move(labels));
   report.detector = scorer.detector();

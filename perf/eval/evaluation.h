@@ -26,6 +26,7 @@ struct EvalSettings {
 struct EvalReport {
   int users = 0, days = 0, learning_days = 0;
   uint64_t seed = 0;
+  int64_t eval_start_ms = 0;  // end of the learning period
   uint64_t events = 0, bytes = 0, parse_errors = 0;
   double seconds = 0;  // parse + build + detect, wall time
   double events_per_s = 0;

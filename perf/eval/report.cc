@@ -1,9 +1,12 @@
 // Text and JSON forms of an EvalReport (evaluation.h).
 #include <cstdio>
+#include <map>
+#include <set>
 #include <string>
 
 #include "perf/eval/evaluation.h"
 #include "perf/gen/json_out.h"
+#include "pipeline/detect/annotation.h"
 
 namespace exfilter {
 namespace {
@@ -52,11 +55,13 @@ void Method(gen::OutBuffer& o, const MethodResult& m, const EvalReport& r) {
   num("benign", m.benign);
   num("benign_alerted", m.benign_alerted);
   num("alert_groups", static_cast<double>(m.groups));
+  num("detector_incidents", static_cast<double>(m.detector_incidents));
   num("fp_groups", static_cast<double>(m.fp_groups));
   num("learning_fp_groups", static_cast<double>(m.learning_fp_groups));
   num("fp_groups_per_1k_users_per_day", m.fp_per_1k_user_day);
   num("forwarded", static_cast<double>(m.forwarded));
   num("forward_ratio", m.forward_ratio);
+  num("benign_forward_ratio", m.benign_forward_ratio);
   num("median_ttd_burst_s", m.median_ttd_burst_s);
   o.Lit(",\"incidents\":[");
   for (size_t i = 0; i < r.labels.size(); ++i) {
@@ -81,6 +86,45 @@ void Method(gen::OutBuffer& o, const MethodResult& m, const EvalReport& r) {
     o.Char('}');
   }
   o.Lit("]}");
+}
+
+// The detector's false-positive groups after the learning period: counts by
+// cause, then the first ones in full.
+void FalsePositives(std::string& out, const EvalReport& r) {
+  std::set<std::string> attacked;  // users of malicious incidents
+  for (const EvalLabel& l : r.labels) {
+    if (l.malicious) attacked.insert(l.user);
+  }
+  std::map<std::string, int> causes;
+  std::vector<const GroupDetail*> shown;
+  for (const GroupDetail& g : r.detector.groups_detail) {
+    if (g.malicious || g.first_ms < r.eval_start_ms) continue;
+    std::string cause = g.label >= 0 ? "benign " + r.labels[g.label].kind
+                        : attacked.count(g.user) ? "attacked user, outside the attack"
+                                                 : "unlabelled, " + std::string(WindowName(static_cast<WindowKind>(g.window))) + " window";
+    ++causes[cause];
+    if (shown.size() < 15) shown.push_back(&g);
+  }
+  out += "  detector false-positive groups after learning, by cause:";
+  for (const auto& [cause, n] : causes) out += " " + cause + ": " + std::to_string(n) + ";";
+  out += "\n";
+  char buf[512];
+  for (const GroupDetail* g : shown) {
+    std::string time;
+    AppendTimestamp(g->first_ms, &time);
+    std::string reasons;
+    for (int b = 0; b < kNumReasons; ++b) {
+      if (!(g->reasons & (1u << b))) continue;
+      if (!reasons.empty()) reasons += ',';
+      reasons += ReasonName(1u << b);
+    }
+    std::snprintf(buf, sizeof(buf), "    %s %-36.36s %-20.20s %5llu fwd, %s %u vs %.1f, score %.1f/%.1f [%s]%s%s\n",
+                  time.c_str(), g->user.c_str(), g->op.c_str(), static_cast<unsigned long long>(g->forwarded),
+                  std::string(WindowName(static_cast<WindowKind>(g->window))).c_str(), g->observed, g->expected,
+                  g->score, g->threshold, reasons.c_str(), g->label >= 0 ? " benign " : "",
+                  g->label >= 0 ? r.labels[g->label].kind.c_str() : "");
+    out += buf;
+  }
 }
 
 }  // namespace
@@ -109,6 +153,7 @@ std::string FormatReport(const EvalReport& r, bool per_incident) {
       out += buf;
     }
   }
+  if (per_incident) FalsePositives(out, r);
   std::snprintf(buf, sizeof(buf), "static (>%u/user/hour)", r.static_threshold);
   Line(out, "", "exfilter", buf);
   const MethodResult& d = r.detector;
@@ -118,12 +163,16 @@ std::string FormatReport(const EvalReport& r, bool per_incident) {
   Line(out, "kinds caught", Fmt("%.0f/%.0f", d.kinds_caught, d.kinds), Fmt("%.0f/%.0f", s.kinds_caught, s.kinds));
   Line(out, r.with_context ? "benign incidents alerted" : "benign alerted (no context)",
        Fmt("%.0f/%.0f", d.benign_alerted, d.benign), Fmt("%.0f/%.0f", s.benign_alerted, s.benign));
+  Line(out, "alert groups (detector incidents)", Fmt("%.0f (%.0f)", d.groups, d.detector_incidents),
+       Fmt("%.0f", s.groups));
   Line(out, "FP alert groups /1k users/day", Fmt("%.3f (%.0f groups)", d.fp_per_1k_user_day, d.fp_groups),
        Fmt("%.3f (%.0f groups)", s.fp_per_1k_user_day, s.fp_groups));
   Line(out, "  (learning period, not counted)", Fmt("%.0f groups", d.learning_fp_groups),
        Fmt("%.0f groups", s.learning_fp_groups));
   Line(out, "forwarded / all events", Fmt("%.3f%% (%.0f)", 100 * d.forward_ratio, d.forwarded),
        Fmt("%.3f%% (%.0f)", 100 * s.forward_ratio, s.forwarded));
+  Line(out, "  of which outside malicious", Fmt("%.3f%%", 100 * d.benign_forward_ratio),
+       Fmt("%.3f%%", 100 * s.benign_forward_ratio));
   Line(out, "median time to detect, bursts", Duration(d.median_ttd_burst_s), Duration(s.median_ttd_burst_s));
   Line(out, "events/s (parse+detect, 1 thread)", Fmt("%.2fM (%.1f s)", r.events_per_s / 1e6, r.seconds), "");
   return out;
