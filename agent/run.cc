@@ -1,6 +1,8 @@
 #include "agent/run.h"
 
 #include <signal.h>
+#include <fcntl.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -58,6 +60,24 @@ absl::StatusOr<std::vector<std::string>> ExpandInputs(const std::vector<std::str
     out.push_back(a);
   }
   return out;
+}
+
+// Maps a plain (not .zst) regular non-empty file read-only; nullptr when the
+// file is not one (then it is read with read()). Appends to *mapped.
+const char* MapRegularFile(const std::string& path, std::vector<std::pair<void*, size_t>>* mapped) {
+  if (path == "-" || (path.size() >= 4 && path.compare(path.size() - 4, 4, ".zst") == 0)) return nullptr;
+  int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return nullptr;
+  struct stat st;
+  void* p = MAP_FAILED;
+  if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0) {
+    p = mmap(nullptr, static_cast<size_t>(st.st_size), PROT_READ, MAP_PRIVATE, fd, 0);
+  }
+  close(fd);
+  if (p == MAP_FAILED) return nullptr;
+  madvise(p, static_cast<size_t>(st.st_size), MADV_SEQUENTIAL);
+  mapped->emplace_back(p, static_cast<size_t>(st.st_size));
+  return static_cast<const char*>(p);
 }
 
 struct Signals {
@@ -196,6 +216,7 @@ int RunAgent(const AgentConfig& cfg, const std::string& config_file) {
 
   pipeline.Start();
   int rc = kExitOk;
+  std::vector<std::pair<void*, size_t>> mapped;  // alive until the pipeline is closed
   {
     ChunkReader reader(&pipeline, ReaderOptions{cfg.max_line_bytes}, &counters);
     if (!cfg.follow) {
@@ -209,6 +230,13 @@ int RunAgent(const AgentConfig& cfg, const std::string& config_file) {
         }
         uint64_t offset = 0;
         if (auto it = resume.find(id.Key()); id.fingerprint != 0 && it != resume.end()) offset = it->second;
+        if (const char* map = MapRegularFile(path, &mapped); map != nullptr) {  // zero-copy
+          SourceCursor cur;
+          cur.id = sources.Register(path, id);
+          cur.offset = std::min<uint64_t>(offset, mapped.back().second);
+          reader.PumpMapped(map, mapped.back().second, cur, /*file_mapping=*/true, &sig.stop);
+          continue;
+        }
         absl::StatusOr<std::unique_ptr<Input>> in = OpenInput(path, offset);
         if (!in.ok()) {
           Warn(std::string(in.status().message()));
@@ -243,6 +271,7 @@ int RunAgent(const AgentConfig& cfg, const std::string& config_file) {
     reader.Release();
   }
   absl::Status sink_status = pipeline.CloseInput();
+  for (auto [p, n] : mapped) munmap(p, n);
   sig.done.store(true);
   sig.thread.join();
   if (!sink_status.ok()) {

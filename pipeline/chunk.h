@@ -26,11 +26,13 @@ class ChunkPayload {
 };
 
 struct Chunk {
-  // data() has capacity() + SIMDJSON_PADDING bytes; the padding after len
-  // is zeroed on submit and never part of len.
+  // The chunk's bytes: the owned buffer, or (zero-copy) a memory-mapped file
+  // range `ext`. Either way at least SIMDJSON_PADDING readable bytes follow.
+  const char* bytes() const { return ext != nullptr ? ext : buf.get(); }
+  std::string_view view() const { return {bytes(), len}; }
+  // The owned buffer the reader fills: capacity() + SIMDJSON_PADDING bytes;
+  // the padding after len is zeroed on submit and never part of len.
   char* data() { return buf.get(); }
-  const char* data() const { return buf.get(); }
-  std::string_view view() const { return {buf.get(), len}; }
   size_t capacity() const { return cap; }
 
   // Grows the buffer (rare: only for lines longer than the chunk size),
@@ -47,7 +49,9 @@ struct Chunk {
 
   std::unique_ptr<char[]> buf;
   size_t cap = 0;
-  size_t len = 0;            // bytes of complete lines in buf
+  size_t len = 0;            // bytes of complete lines in bytes()
+  const char* ext = nullptr; // zero-copy: bytes live in a mapping the reader keeps alive
+  bool drop_pages = false;   // ext is a read-only file mapping: drop its pages once consumed
   uint64_t seq = 0;          // global input order; the ordered stage sorts on it
   uint32_t source = 0;       // index in the SourceTable
   uint64_t begin_offset = 0; // source offset of buf[0]

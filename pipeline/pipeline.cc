@@ -1,5 +1,7 @@
 #include "pipeline/pipeline.h"
 
+#include <sys/mman.h>
+
 #include <algorithm>
 #include <utility>
 
@@ -7,6 +9,16 @@ namespace exfilter {
 namespace {
 constexpr size_t kMaxBatch = 16;
 constexpr size_t kSendBytes = 1 << 20;  // ordered stage hands output over at least this often
+
+// A consumed range of a mapped file leaves the resident set (the page cache
+// keeps it; a neighbour chunk still reading a shared edge page just faults it
+// back in), so peak RSS stays within the budget whatever the file size.
+void DropMappedPages(const char* p, size_t len) {
+  const uintptr_t page = 4096;
+  uintptr_t from = reinterpret_cast<uintptr_t>(p) & ~(page - 1);
+  uintptr_t to = (reinterpret_cast<uintptr_t>(p) + len + page - 1) & ~(page - 1);
+  madvise(reinterpret_cast<void*>(from), to - from, MADV_DONTNEED);
+}
 }  // namespace
 
 Pipeline::Pipeline(const PipelineOptions& options, WorkerFactory make_worker, PayloadFactory make_payload,
@@ -69,13 +81,15 @@ Chunk* Pipeline::AcquireChunk() {
   c->skipped_long_lines = 0;
   c->end_of_source = false;
   c->marker_only = false;
+  c->ext = nullptr;
+  c->drop_pages = false;
   return c;
 }
 
 void Pipeline::SubmitChunk(Chunk* chunk) {
   chunk->seq = next_seq_++;
   // Zero the padding after the data (simdjson 3.0.1 reads past the end).
-  std::memset(chunk->data() + chunk->len, 0, simdjson::SIMDJSON_PADDING);
+  if (chunk->ext == nullptr) std::memset(chunk->data() + chunk->len, 0, simdjson::SIMDJSON_PADDING);
   counters_->Add(counters_->chunks, 1);
   parse_q_.enqueue(*reader_token_, chunk);
 }
@@ -158,6 +172,7 @@ void Pipeline::OrderedLoop() {
     while (Chunk* c = ring[next % ring_size]) {
       ring[next % ring_size] = nullptr;
       stage_->Consume(*c, &out);
+      if (c->drop_pages) DropMappedPages(c->ext, c->len);
       free_q_.enqueue(back, c);
       ++next;
       if (out.size() >= kSendBytes) SendOutput(&out, *ordered_out_token_);

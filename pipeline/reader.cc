@@ -116,3 +116,46 @@ void ChunkReader::FlushPartial(SourceCursor& cur) {
 }
 
 }  // namespace exfilter
+
+namespace exfilter {
+
+void ChunkReader::PumpMapped(const char* base, size_t size, SourceCursor& cur, bool file_mapping,
+                             const std::atomic<bool>* stop) {
+  const size_t want = pipeline_->ChunkBytes();
+  const size_t pad = simdjson::SIMDJSON_PADDING;
+  size_t pos = cur.offset;
+  while (pos < size && size - pos > want + pad && (stop == nullptr || !stop->load(std::memory_order_relaxed))) {
+    const char* nl = static_cast<const char*>(memrchr(base + pos, '\n', want));
+    size_t end = nl != nullptr ? static_cast<size_t>(nl - base) + 1 : 0;
+    if (nl == nullptr) {  // a line longer than a chunk: find where it ends
+      const char* e = static_cast<const char*>(std::memchr(base + pos + want, '\n', size - pos - want));
+      end = e != nullptr ? static_cast<size_t>(e - base) + 1 : size;
+      if (end - pos > options_.max_line_bytes) {
+        counters_->Add(counters_->errors[static_cast<int>(ErrorKind::kTooLong)], 1);
+        counters_->Add(counters_->bytes_read, end - pos);
+        pos = end;
+        cur.offset = pos;
+        continue;
+      }
+      if (end + pad > size) break;  // near the end: the copying path below takes it
+    }
+    Chunk* c = Take();
+    c->ext = base + pos;
+    c->drop_pages = file_mapping;
+    c->len = end - pos;
+    c->source = cur.id;
+    c->begin_offset = pos;
+    c->end_offset = end;
+    counters_->Add(counters_->bytes_read, c->len);
+    pos = end;
+    cur.offset = pos;
+    pipeline_->SubmitChunk(c);
+  }
+  if (stop != nullptr && stop->load(std::memory_order_relaxed)) return;
+  // The last bytes (no readable padding after them in the mapping) are copied.
+  std::unique_ptr<Input> rest = StringInput(std::string(base + pos, size - pos));
+  (void)Pump(*rest, cur, stop);
+  FlushPartial(cur);
+}
+
+}  // namespace exfilter

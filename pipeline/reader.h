@@ -45,6 +45,15 @@ class ChunkReader {
   // end has no final newline, or a tailed file is rotated away.
   void FlushPartial(SourceCursor& cur);
 
+  // Zero-copy path for a memory-mapped regular file of `size` bytes at
+  // `base` (the caller keeps the mapping until Pipeline::CloseInput): hands
+  // it over from cur.offset to its end in chunks of complete lines that
+  // point into the mapping; the last line is taken even without a newline.
+  // `file_mapping`: base is a read-only file mapping whose consumed pages may
+  // be dropped from the resident set (never for anonymous memory).
+  void PumpMapped(const char* base, size_t size, SourceCursor& cur, bool file_mapping,
+                  const std::atomic<bool>* stop = nullptr);
+
   // Returns the held chunk to the pipeline (as an empty chunk). Call before
   // Pipeline::CloseInput.
   void Release();

@@ -210,8 +210,10 @@ absl::Status ValidateDetectorConfig(const DetectorConfig& c) {
   if (c.long_window < c.short_window || c.long_window % c.short_window != absl::ZeroDuration()) {
     return bad("long_window must be a multiple of short_window");
   }
-  if (c.short_window % absl::Minutes(1) != absl::ZeroDuration()) {
-    return bad("short_window must be whole minutes");
+  if (c.short_window % absl::Minutes(1) != absl::ZeroDuration() ||
+      absl::Hours(24) % c.short_window != absl::ZeroDuration() ||
+      absl::Hours(24) % c.long_window != absl::ZeroDuration()) {
+    return bad("short_window and long_window must be whole minutes that divide a day");
   }
   if (c.allowed_lateness < absl::ZeroDuration() ||
       c.allowed_lateness > (detect_internal::kShortRing - 1) * c.short_window ||

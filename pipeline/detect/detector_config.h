@@ -51,7 +51,7 @@ struct DetectorConfig {
   absl::Duration baseline_half_life = absl::Hours(24 * 14);  // EWMA memory
   absl::Duration warmup = absl::Hours(24 * 7);  // own history needed before no peer blend
   // --- scoring ---
-  double sensitivity = 1e-6;   // tail probability that alerts: threshold = -log10(sensitivity)
+  double sensitivity = 1e-8;   // tail probability that alerts: threshold = -log10(sensitivity)
   uint32_t min_count = 12;     // absolute floor: fewer events in a window never alert
   double min_expected = 0.02;  // floor of the expected count per window
   double novelty_bonus = 1.0;  // added to the score (log10 units) for new destination / IP

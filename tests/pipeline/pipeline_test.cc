@@ -187,5 +187,37 @@ TEST(Pipeline, SyncOutputFlushesEverythingConsumed) {
   EXPECT_EQ(sink.text(), text);
 }
 
+// The zero-copy path over a mapped file gives the bytes of the copying path:
+// lines longer than a chunk, an over-long line, no final newline, a resume
+// offset in the middle.
+TEST(Pipeline, MappedFileGivesTheSameLinesAsReading) {
+  const std::string mid = "{\"x\":\"" + std::string(9000, 'z') + "\"}\n";
+  const std::string huge = "{\"h\":\"" + std::string(30000, 'h') + "\"}\n";
+  const std::string text = CorpusText(3) + mid + huge + CorpusText(1) + "{\"last\":1}";
+  for (uint64_t start : {uint64_t{0}, uint64_t{text.find('\n', 5000) + 1}}) {
+    PipelineOptions opt;
+    opt.workers = 2;
+    opt.chunk_bytes = 4096;
+    opt.budget_bytes = 4096 * 8;
+    PipelineCounters counters;
+    StringSink sink;
+    EchoStage stage;
+    Pipeline p(opt, testing::MakeLineWorker, testing::MakeLinesPayload, &stage, &sink, &counters);
+    p.Start();
+    ChunkReader reader(&p, ReaderOptions{20000}, &counters);
+    SourceCursor cur;
+    cur.offset = start;
+    reader.PumpMapped(text.data(), text.size(), cur, /*file_mapping=*/false);
+    reader.Release();
+    ASSERT_TRUE(p.CloseInput().ok());
+    std::string want = text.substr(start) + "\n";
+    want.erase(want.find(huge), huge.size());
+    EXPECT_EQ(sink.text(), want);
+    EXPECT_EQ(counters.errors[static_cast<int>(ErrorKind::kTooLong)].load(), 1u);
+    EXPECT_EQ(cur.offset, text.size());
+    EXPECT_EQ(stage.offsets[0], text.size());
+  }
+}
+
 }  // namespace
 }  // namespace exfilter

@@ -86,7 +86,7 @@ void DetectorImpl::DecaySlots(UserRec& u, int64_t a, int64_t b) const {
   int64_t counts[kSlots] = {};
   for (int64_t j = 0; j < period; ++j) {
     int64_t n = FloorDiv(b - j, period) - FloorDiv(a - 1 - j, period);
-    if (n > 0) counts[SlotOf(j * p_.long_ms)] += n;
+    if (n > 0) counts[LongSlot(j)] += n;
   }
   for (int s = 0; s < kSlots; ++s) {
     if (counts[s] > 0) LearnSlot(u, s, 0.0, counts[s]);
@@ -117,10 +117,8 @@ double DetectorImpl::WarmWeight(const UserRec& u, int64_t t_ms) const {
 void DetectorImpl::Expectation(const UserRec& u, const GroupRec* peer, bool is_long, int slot,
                                double w, double* mean, double* var) const {
   const Ewma& base = is_long ? u.long_base : u.short_base;
-  int64_t first_ms = int64_t{u.first_min} * 60'000;
-  int64_t n = is_long ? FloorDiv(int64_t{u.short_head} * p_.short_ms, p_.long_ms) -
-                            p_.long_lateness - FloorDiv(first_ms, p_.long_ms)
-                      : int64_t{u.short_head} - p_.short_lateness - FloorDiv(first_ms, p_.short_ms);
+  int64_t n = is_long ? FloorDiv(u.short_head, p_.k) - p_.long_lateness - FirstWindow(u, true)
+                      : int64_t{u.short_head} - p_.short_lateness - FirstWindow(u, false);
   double weight = Weight(n, is_long);
   double own_w = weight > 0.05 ? w : 0.0;
   double m_own = 0, phi_own = 1;
@@ -128,7 +126,7 @@ void DetectorImpl::Expectation(const UserRec& u, const GroupRec* peer, bool is_l
     m_own = base.mean / weight;
     phi_own = Dispersion(m_own, base.m2 / weight);
   }
-  double per_window = is_long ? static_cast<double>(p_.long_ms / p_.short_ms) : 1.0;
+  double per_window = is_long ? static_cast<double>(p_.k) : 1.0;
   double m_peer = kPriorMean * per_window, phi_peer = kPriorVar / kPriorMean;
   uint32_t updates = peer == nullptr ? 0 : is_long ? peer->peer_long_updates : peer->peer_updates;
   if (updates > 0) {
@@ -154,7 +152,7 @@ double DetectorImpl::SurgeFactor(const GroupRec* t, int32_t w, uint32_t user_cou
   int64_t n = int64_t{t->short_head} - p_.short_lateness - t->first_window;
   double weight = Weight(n, false);
   if (weight < 0.05) return 1.0;
-  double e = t->short_base.mean / weight * GroupSlotFactor(t, SlotOf(int64_t{w} * p_.short_ms));
+  double e = t->short_base.mean / weight * GroupSlotFactor(t, ShortSlot(w));
   if (e < config_.surge_min_expected) return 1.0;
   double others = e - std::min(user_expected, e / 2);
   double cur = static_cast<double>(t->short_ring[Mod(w, kShortRing)]) - user_count;
@@ -169,7 +167,7 @@ void DetectorImpl::FoldWindow(UserRec& u, bool is_long, int32_t x, uint32_t coun
                               GroupRec* peer) {
   const int64_t len = is_long ? p_.long_ms : p_.short_ms;
   const int64_t start_ms = int64_t{x} * len;
-  const int slot = SlotOf(start_ms);
+  const int slot = is_long ? LongSlot(x) : ShortSlot(x);
   const int64_t age = start_ms - int64_t{u.first_min} * 60'000;
   if (age >= p_.warmup_ms && count >= config_.min_count) {
     double mean, var;
@@ -182,7 +180,7 @@ void DetectorImpl::FoldWindow(UserRec& u, bool is_long, int32_t x, uint32_t coun
   // the allowed lateness does not change them.
   if (is_long) LearnSlot(u, slot, count, 1);
   if (peer == nullptr || age < p_.warmup_ms / 7) return;
-  int64_t n = int64_t{x} + 1 - FloorDiv(int64_t{u.first_min} * 60'000, len);
+  int64_t n = int64_t{x} + 1 - FirstWindow(u, is_long);
   double weight = Weight(n, is_long);
   double m = base.mean / weight;
   double phi = Dispersion(m, base.m2 / weight);
@@ -266,7 +264,7 @@ void DetectorImpl::CountGroup(GroupRec& g, int32_t w) {
     const double slot_alpha = std::min(1.0, p_.short_alpha * kSlots);
     AdvanceRing(g.short_ring, kShortRing, g.short_head, w, p_.short_lateness, g.short_base,
                 p_.short_log_a, [&](int32_t x, uint32_t c) {
-                  int slot = SlotOf(int64_t{x} * p_.short_ms);
+                  int slot = ShortSlot(x);
                   EwmaUpdate(g.short_base, c, GroupSlotFactor(&g, slot), p_.short_alpha);
                   g.slot_mean[slot] += static_cast<float>(slot_alpha * (c - g.slot_mean[slot]));
                 });

@@ -43,6 +43,9 @@ Params DeriveParams(const DetectorConfig& c) {
   Params p;
   p.short_ms = absl::ToInt64Milliseconds(c.short_window);
   p.long_ms = absl::ToInt64Milliseconds(c.long_window);
+  p.short_min = static_cast<int32_t>(p.short_ms / 60'000);
+  p.long_min = static_cast<int32_t>(p.long_ms / 60'000);
+  p.k = static_cast<int32_t>(p.long_ms / p.short_ms);
   int64_t late_ms = absl::ToInt64Milliseconds(c.allowed_lateness);
   p.short_lateness = static_cast<int32_t>((late_ms + p.short_ms - 1) / p.short_ms);
   p.long_lateness = static_cast<int32_t>((late_ms + p.long_ms - 1) / p.long_ms);
@@ -74,6 +77,16 @@ DetectorImpl::DetectorImpl(const DetectorConfig& config)
 }
 
 void DetectorImpl::BuildTables() {
+  // Windows divide a day (validated), so a week holds a whole number of them
+  // and the epoch (a midnight) starts one: slot = table[index mod week].
+  short_slot_.resize(static_cast<size_t>(7 * 86'400'000 / p_.short_ms));
+  long_slot_.resize(static_cast<size_t>(7 * 86'400'000 / p_.long_ms));
+  for (size_t j = 0; j < short_slot_.size(); ++j) {
+    short_slot_[j] = static_cast<uint8_t>(SlotOf(static_cast<int64_t>(j) * p_.short_ms));
+  }
+  for (size_t j = 0; j < long_slot_.size(); ++j) {
+    long_slot_[j] = static_cast<uint8_t>(SlotOf(static_cast<int64_t>(j) * p_.long_ms));
+  }
   constexpr size_t kTable = size_t{1} << 14;
   short_weight_.resize(kTable);
   long_weight_.resize(kTable / 16);
@@ -158,8 +171,8 @@ void DetectorImpl::ObserveWatched(const DetectorEvent& ev, UserRec& u, bool /*is
     w = u.short_head;
   }
   AdvanceUser(u, w, peer);
-  int32_t lw = static_cast<int32_t>(FloorDiv(int64_t{w} * p_.short_ms, p_.long_ms));
-  int32_t lh = static_cast<int32_t>(FloorDiv(int64_t{u.short_head} * p_.short_ms, p_.long_ms));
+  int32_t lw = static_cast<int32_t>(FloorDiv(w, p_.k));
+  int32_t lh = static_cast<int32_t>(FloorDiv(u.short_head, p_.k));
   if (lw < lh - p_.long_lateness) lw = lh;
   Bump(u.short_ring[((w % kShortRing) + kShortRing) % kShortRing]);
   Bump(u.long_ring[((lw % kLongRing) + kLongRing) % kLongRing]);
@@ -169,8 +182,8 @@ void DetectorImpl::ObserveWatched(const DetectorEvent& ev, UserRec& u, bool /*is
     if (svc >= 0) Bump(u.svc_count[svc]);
     Bump(u.act_count[act]);
   }
-  int slot_s = SlotOf(int64_t{w} * p_.short_ms);
-  int slot_l = SlotOf(int64_t{lw} * p_.long_ms);
+  int slot_s = ShortSlot(w);
+  int slot_l = LongSlot(lw);
   if (tenant != nullptr) CountGroup(*tenant, w);
   if (peer != nullptr && peer != tenant) CountGroup(*peer, w);
 

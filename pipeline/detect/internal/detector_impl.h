@@ -50,6 +50,7 @@ struct Incident {
 // Derived constants of a config.
 struct Params {
   int64_t short_ms, long_ms;
+  int32_t short_min, long_min, k;         // window lengths in minutes; k = long / short
   int32_t short_lateness, long_lateness;  // windows
   double short_log_a, long_log_a;         // ln(1 - alpha)
   double short_alpha, long_alpha;
@@ -98,6 +99,7 @@ class DetectorImpl {
   uint64_t rate_held_ = 0;
   int64_t sweep_minute_ = INT64_MIN;
   std::vector<float> short_weight_, long_weight_;  // EwmaWeight(n) for small n
+  std::vector<uint8_t> short_slot_, long_slot_;    // slot of a window by its index mod a week
 
  private:
   // baseline.cc
@@ -107,6 +109,17 @@ class DetectorImpl {
   void CountGroup(GroupRec& g, int32_t w);
   double GroupSlotFactor(const GroupRec* g, int slot) const;
   double Weight(int64_t n, bool is_long) const;
+  int ShortSlot(int64_t w) const {
+    int64_t n = static_cast<int64_t>(short_slot_.size());
+    return short_slot_[((w % n) + n) % n];
+  }
+  int LongSlot(int64_t lw) const {
+    int64_t n = static_cast<int64_t>(long_slot_.size());
+    return long_slot_[((lw % n) + n) % n];
+  }
+  int64_t FirstWindow(const detect_internal::UserRec& u, bool is_long) const {
+    return detect_internal::FloorDiv(u.first_min, is_long ? p_.long_min : p_.short_min);
+  }
   double WarmWeight(const detect_internal::UserRec& u, int64_t t_ms) const;
   void Expectation(const detect_internal::UserRec& u, const GroupRec* peer, bool is_long,
                    int slot, double w, double* mean, double* var) const;
