@@ -183,6 +183,30 @@ TEST(ChunkParser, ChunkBoundariesAnywhere) {
   }
 }
 
+// The padding after a buffer may hold anything (the agent maps files: the
+// next chunk's bytes follow): results do not depend on it.
+TEST(ChunkParser, PaddingContentDoesNotMatter) {
+  std::string text;
+  for (const BadCase& c : BadCases()) text += c.line + "\n" + M365(3) + "\n";
+  text += "[" + M365(4) + "]\n" + "{\"CreationTime\":\"2020-02-07T16:44:07\",\"Operation\":\"x\",\"Id\":7";
+  CollectSink want = ParseText(text);
+  for (std::string pad : {std::string(64, '\\'), std::string(64, '9'), std::string(64, '"'),
+                          std::string(64, '}'), std::string(64, '\0')}) {
+    std::string buf = text + pad;
+    size_t cut = text.rfind('\n') + 1;
+    ChunkParser parser;
+    CollectSink got;
+    size_t used = parser.Parse(buf.data(), cut, got);
+    EXPECT_EQ(used, cut);
+    parser.ParseLast(buf.data() + cut, text.size() - cut, got);
+    EXPECT_EQ(Ids(got), Ids(want)) << int(pad[0]);
+    ASSERT_EQ(got.errors.size(), want.errors.size()) << int(pad[0]);
+    for (size_t i = 0; i + 1 < got.errors.size(); ++i)
+      EXPECT_EQ(got.errors[i].kind, want.errors[i].kind) << int(pad[0]) << " #" << i;
+    EXPECT_EQ(got.errors.back().kind, want.errors.back().kind) << int(pad[0]);
+  }
+}
+
 TEST(ChunkParser, UserIsLowerCasedAndIpNormalized) {
   CollectSink s = ParseText(M365(3) + "\n");
   ASSERT_EQ(s.events.size(), 1u);
