@@ -36,11 +36,11 @@ void DetectWorker::Parse(Chunk& chunk) {
   if (chunk.len == 0) return;
   std::shared_ptr<const EventBuilder> builder = builders_->Get();
   parser_.Reset();  // chunks end on a newline: nothing carries over
-  WorkerSink sink{chunk.data(), builder.get(), &p, 0};
-  size_t done = parser_.Parse(chunk.data(), chunk.len, sink);
+  WorkerSink sink{chunk.bytes(), builder.get(), &p, 0};
+  size_t done = parser_.Parse(chunk.bytes(), chunk.len, sink);
   if (done < chunk.len) {
     sink.shift = done;
-    parser_.ParseLast(chunk.data() + done, chunk.len - done, sink);
+    parser_.ParseLast(chunk.bytes() + done, chunk.len - done, sink);
   }
   counters_->Add(counters_->events, p.events.size());
   for (const auto& b : p.bad) counters_->Add(counters_->errors[static_cast<int>(b.kind)], 1);
@@ -59,12 +59,12 @@ void DetectStage::Consume(Chunk& chunk, std::string* out) {
   const DetectorConfig* cfg = &detector_->config();
   for (size_t i = 0; i < n; ++i) {
     for (; bad < p.bad.size() && p.bad[bad].before_event <= i; ++bad) {
-      if (options_.dead_letter != nullptr) dead_.append(chunk.data() + p.bad[bad].offset, p.bad[bad].length).push_back('\n');
+      if (options_.dead_letter != nullptr) dead_.append(chunk.bytes() + p.bad[bad].offset, p.bad[bad].length).push_back('\n');
     }
     const Decision& d = p.decisions[i];
     if (coverage_.enabled()) coverage_.Observe(p.events[i], out);
     if (d.forward || options_.annotate) {
-      AppendForwarded(std::string_view(chunk.data() + p.raws[i].first, p.raws[i].second), d, out, cfg);
+      AppendForwarded(std::string_view(chunk.bytes() + p.raws[i].first, p.raws[i].second), d, out, cfg);
     }
     forwarded += d.forward;
     suppressed += d.suppress_rule != kNoSuppressRule;
@@ -73,7 +73,7 @@ void DetectStage::Consume(Chunk& chunk, std::string* out) {
   }
   for (; rec < records_.size(); ++rec) AppendRecord(records_[rec], out);
   for (; bad < p.bad.size(); ++bad) {
-    if (options_.dead_letter != nullptr) dead_.append(chunk.data() + p.bad[bad].offset, p.bad[bad].length).push_back('\n');
+    if (options_.dead_letter != nullptr) dead_.append(chunk.bytes() + p.bad[bad].offset, p.bad[bad].length).push_back('\n');
   }
   if (options_.dead_letter != nullptr) counters_->Add(counters_->dead_letters, p.bad.size());
   counters_->Add(counters_->forwarded, forwarded);

@@ -32,12 +32,10 @@ cat "$INPUT" > /dev/null  # page cache warm: every run reads from memory
 
 # run NAME CMD...: wall seconds and peak RSS (KB) of CMD into $SECS/$RSS.
 run() {
-  local out
-  out=$( { /usr/bin/time -f "%e %M" "$@" > /dev/null 2> "$DIR/stderr.txt"; } 2>&1 | tail -1)
-  SECS=$(echo "$out" | cut -d' ' -f1)
-  RSS=$(echo "$out" | cut -d' ' -f2)
+  # jq exits 5 after complaining about API-page lines (arrays); it still reads everything.
+  /usr/bin/time -o "$DIR/time.txt" -f "%e %M" "$@" > /dev/null 2> "$DIR/stderr.txt" || true
+  read -r SECS RSS < <(tail -1 "$DIR/time.txt")
 }
-# Time of the whole pipeline `sh -c`, for tools that read a slice.
 mbps() { awk -v b="$1" -v s="$2" 'BEGIN { printf "%.0f", b / s / 1e6 }'; }
 
 run cat "$INPUT"
