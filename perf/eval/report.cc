@@ -193,13 +193,15 @@ std::vector<std::string> GoalFailures(const EvalReport& r) {
   if (d.median_ttd_burst_s > 600) {
     out.push_back("median time to detect bursts " + Duration(d.median_ttd_burst_s) + " > 10 min");
   }
+  std::map<std::string, int> benign_kinds;
   for (size_t i = 0; i < r.labels.size(); ++i) {
     if (r.labels[i].malicious && !d.incidents[i].detected) {
       out.push_back("missed " + r.labels[i].id + " (" + r.labels[i].kind + ", " + r.labels[i].user + ")");
     } else if (!r.labels[i].malicious && d.incidents[i].detected && r.with_context) {
-      out.push_back("alerted on benign " + r.labels[i].id + " (" + r.labels[i].kind + ")");
+      ++benign_kinds[r.labels[i].kind];
     }
   }
+  for (const auto& [kind, n] : benign_kinds) out.push_back("benign " + kind + " alerted: " + std::to_string(n));
   return out;
 }
 
