@@ -134,6 +134,7 @@ std::vector<std::pair<std::string_view, Setter>> DetectorSetters(DetectorConfig*
       {"sensitivity", Num(&c->sensitivity, 1e-300, 0.5)},
       {"min_count", Num(&c->min_count, 1, 65535)},
       {"min_expected", Num(&c->min_expected, 1e-6, 1e6)},
+      {"cold_start_factor", Num(&c->cold_start_factor, 1, 100)},
       {"novelty_bonus", Num(&c->novelty_bonus, 0, 100)},
       {"novelty_min_age", Dur(&c->novelty_min_age)},
       {"failure_run", Num(&c->failure_run, 1, 255)},

@@ -15,6 +15,7 @@ using detect_internal::kLongRing;
 using detect_internal::kShortRing;
 using detect_internal::kSlots;
 using detect_internal::TailScore;
+using detect_internal::ThresholdCount;
 using detect_internal::UserRec;
 using detect_internal::BumpShare;
 using detect_internal::kSubActions;
@@ -169,13 +170,21 @@ void DetectorImpl::FoldWindow(UserRec& u, bool is_long, int32_t x, uint32_t coun
   const int64_t start_ms = int64_t{x} * len;
   const int slot = is_long ? LongSlot(x) : ShortSlot(x);
   const int64_t age = start_ms - int64_t{u.first_min} * 60'000;
+  double learned = count;
+  bool anomalous = false;
   if (age >= p_.warmup_ms && count >= config_.min_count) {
     double mean, var;
     Expectation(u, nullptr, is_long, slot, 1.0, &mean, &var);
-    if (TailScore(count, mean, var) >= p_.threshold) return;  // anomalous: not learned
+    if (TailScore(count, mean, var) >= p_.threshold) {
+      // Anomalous: learned only up to the count that would just reach the
+      // threshold (winsorized), so it cannot teach that it is normal.
+      anomalous = true;
+      learned = std::max<double>(config_.min_count - 1, ThresholdCount(mean, var, p_.threshold));
+    }
   }
   Ewma& base = is_long ? u.long_base : u.short_base;
-  EwmaUpdate(base, count, SlotFactor(u, slot), is_long ? p_.long_alpha : p_.short_alpha);
+  EwmaUpdate(base, learned, SlotFactor(u, slot), is_long ? p_.long_alpha : p_.short_alpha);
+  if (anomalous) return;
   // Seasonal means learn at fold time, in window order: arrival order within
   // the allowed lateness does not change them.
   if (is_long) LearnSlot(u, slot, count, 1);

@@ -248,7 +248,9 @@ void DetectorImpl::ObserveWatched(const DetectorEvent& ev, UserRec& u, bool /*is
   double score = best.score;
   if (reasons != 0) score += config_.novelty_bonus;
   reasons |= risk;
-  double threshold = p_.threshold;
+  // A user still warming up is held to a higher bar (its expectation is
+  // mostly borrowed from peers); it fades linearly to 1 at the end of warm-up.
+  double threshold = p_.threshold * (1.0 + (config_.cold_start_factor - 1.0) * (1.0 - ww));
   if (risk != 0) threshold *= config_.risk_threshold_factor;
   if (elevated_services >= 2) {
     reasons |= kReasonCrossService;

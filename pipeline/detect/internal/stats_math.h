@@ -65,6 +65,21 @@ inline uint64_t Mix(uint64_t a, uint64_t b) {
   return h;
 }
 
+// The count x > mu at which TailScore(x, mu, var) reaches `score` (Newton on
+// x ln(x/mu) - x + mu = score * phi * ln 10, from a Gaussian-ish start).
+inline double ThresholdCount(double mu, double var, double score) {
+  double phi = std::max(1.0, var / mu);
+  double target = score * phi * kLn10;
+  double x = mu + std::sqrt(2.0 * mu * target) + target / 3.0;
+  for (int i = 0; i < 6; ++i) {
+    double g = x * std::log(x / mu) - x + mu - target;
+    double dg = std::log(x / mu);
+    if (dg <= 1e-12) break;
+    x = std::max(mu * 1.0001, x - g / dg);
+  }
+  return x;
+}
+
 inline int64_t FloorDiv(int64_t a, int64_t b) {
   int64_t q = a / b;
   return (a % b != 0 && ((a < 0) != (b < 0))) ? q - 1 : q;

@@ -92,6 +92,18 @@ TEST(Detector, IdleDecayMatchesTheClosedForm) {
   EXPECT_GT(after->short_mean, 0.0);
 }
 
+TEST(Detector, ThresholdCountInvertsTheScore) {
+  for (double mu : {0.05, 0.5, 3.0, 40.0}) {
+    for (double phi : {1.0, 4.0, 50.0}) {
+      for (double s : {2.0, 6.0, 8.0}) {
+        double x = detect_internal::ThresholdCount(mu, phi * mu, s);
+        EXPECT_GT(x, mu);
+        EXPECT_NEAR(detect_internal::TailScore(x, mu, phi * mu), s, 1e-6 * s) << mu << " " << phi;
+      }
+    }
+  }
+}
+
 TEST(Detector, LateEventsLandInTheirWindowWhateverTheArrivalOrder) {
   std::vector<DetectorEvent> in_order = Steady("dave@corp.com", Monday(), 14, 12);
   std::vector<DetectorEvent> shuffled = in_order;
