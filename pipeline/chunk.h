@@ -51,7 +51,8 @@ struct Chunk {
   size_t cap = 0;
   size_t len = 0;            // bytes of complete lines in bytes()
   const char* ext = nullptr; // zero-copy: bytes live in a mapping the reader keeps alive
-  bool drop_pages = false;   // ext is a read-only file mapping: drop its pages once consumed
+  bool drop_pages = false;   // ext is a read-only mapping of the whole file (ext - begin_offset
+                             // is its start): drop its pages once consumed
   uint64_t seq = 0;          // global input order; the ordered stage sorts on it
   uint32_t source = 0;       // index in the SourceTable
   uint64_t begin_offset = 0; // source offset of buf[0]

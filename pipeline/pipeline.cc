@@ -10,14 +10,18 @@ namespace {
 constexpr size_t kMaxBatch = 16;
 constexpr size_t kSendBytes = 1 << 20;  // ordered stage hands output over at least this often
 
-// A consumed range of a mapped file leaves the resident set (the page cache
-// keeps it; a neighbour chunk still reading a shared edge page just faults it
-// back in), so peak RSS stays within the budget whatever the file size.
-void DropMappedPages(const char* p, size_t len) {
-  const uintptr_t page = 4096;
-  uintptr_t from = reinterpret_cast<uintptr_t>(p) & ~(page - 1);
-  uintptr_t to = (reinterpret_cast<uintptr_t>(p) + len + page - 1) & ~(page - 1);
-  madvise(reinterpret_cast<void*>(from), to - from, MADV_DONTNEED);
+// A consumed range of a mapped file leaves the resident set, so peak RSS
+// stays within the budget whatever the file size. The page cache may map a
+// whole large folio (up to a few MB) when one of its pages is touched, which
+// maps already consumed pages again: so every call drops everything from 4 MB
+// before the chunk to its end. Chunks of a file are consumed in order, so all
+// of that is consumed; a worker touching an edge page only faults it back in.
+void DropMappedPages(const char* map_base, const char* p, size_t len) {
+  const uintptr_t page = 4096, lookback = 4 << 20;
+  const uintptr_t base = reinterpret_cast<uintptr_t>(map_base);
+  const uintptr_t end = (reinterpret_cast<uintptr_t>(p) + len) & ~(page - 1);
+  const uintptr_t from = end - base > lookback ? (end - lookback) & ~(page - 1) : base;
+  if (end > from) madvise(reinterpret_cast<void*>(from), end - from, MADV_DONTNEED);
 }
 }  // namespace
 
@@ -172,7 +176,7 @@ void Pipeline::OrderedLoop() {
     while (Chunk* c = ring[next % ring_size]) {
       ring[next % ring_size] = nullptr;
       stage_->Consume(*c, &out);
-      if (c->drop_pages) DropMappedPages(c->ext, c->len);
+      if (c->drop_pages) DropMappedPages(c->ext - c->begin_offset, c->ext, c->len);
       free_q_.enqueue(back, c);
       ++next;
       if (out.size() >= kSendBytes) SendOutput(&out, *ordered_out_token_);
