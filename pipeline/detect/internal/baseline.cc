@@ -127,12 +127,16 @@ void DetectorImpl::Expectation(const UserRec& u, const GroupRec* peer, bool is_l
     m_own = base.mean / weight;
     phi_own = Dispersion(m_own, base.m2 / weight);
   }
+  if (own_w >= 1.0) {  // warmed up: the user's own baseline only
+    *mean = std::max(m_own * SlotFactor(u, slot), config_.min_expected);
+    *var = phi_own * *mean;
+    return;
+  }
   double per_window = is_long ? static_cast<double>(p_.k) : 1.0;
   double m_peer = kPriorMean * per_window, phi_peer = kPriorVar / kPriorMean;
   uint32_t updates = peer == nullptr ? 0 : is_long ? peer->peer_long_updates : peer->peer_updates;
   if (updates > 0) {
-    // Bias correction of EWMAs started at 0 after n updates.
-    double bw = 1.0 - std::pow(1.0 - kPeerBeta, static_cast<double>(updates));
+    double bw = is_long ? peer->peer_long_bw : peer->peer_short_bw;  // 1 - (1 - beta)^updates
     double pm = (is_long ? peer->peer_long_mean : peer->peer_short_mean) / bw;
     double pm2 = (is_long ? peer->peer_long_mean2 : peer->peer_short_mean2) / bw;
     double pphi = (is_long ? peer->peer_long_phi : peer->peer_short_phi) / bw;
