@@ -33,19 +33,21 @@ cat "$INPUT" > /dev/null  # page cache warm: every run reads from memory
 # run NAME CMD...: wall seconds and peak RSS (KB) of CMD into $SECS/$RSS.
 run() {
   # jq exits 5 after complaining about API-page lines (arrays); it still reads everything.
-  /usr/bin/time -o "$DIR/time.txt" -f "%e %M" "$@" > /dev/null 2> "$DIR/stderr.txt" || true
-  read -r SECS RSS < <(tail -1 "$DIR/time.txt")
+  /usr/bin/time -o "$DIR/time.txt" -f "%e %M %U %S" "$@" > /dev/null 2> "$DIR/stderr.txt" || true
+  read -r SECS RSS USR SYS < <(tail -1 "$DIR/time.txt")
+  CPU=$(awk -v u="$USR" -v s="$SYS" 'BEGIN { printf "%.2f", u + s }')
 }
 mbps() { awk -v b="$1" -v s="$2" 'BEGIN { printf "%.0f", b / s / 1e6 }'; }
 
+echo "e2e: load average before the runs: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) cores" >&2
 run cat "$INPUT"
-CAT_S=$SECS; CAT_RSS=$RSS
+CAT_S=$SECS; CAT_RSS=$RSS; CAT_CPU=$CPU
 
 head -c $JQ_SLICE "$INPUT" > "$DIR/slice.ndjson"
 SLICE_BYTES=$(stat -c %s "$DIR/slice.ndjson")
 run jq -c 'select(.Operation=="FileUploaded")' "$DIR/slice.ndjson"
 JQ_S=$(awk -v s="$SECS" -v b="$BYTES" -v sb="$SLICE_BYTES" 'BEGIN { printf "%.2f", s * b / sb }')
-JQ_RSS=$RSS
+JQ_RSS=$RSS; JQ_CPU=$(awk -v c="$CPU" -v b="$BYTES" -v sb="$SLICE_BYTES" 'BEGIN { printf "%.2f", c * b / sb }')
 
 DOM_MBPS=n/a
 if [ -x "$BUILD/perf/parse_bench" ]; then
@@ -56,21 +58,21 @@ if [ -x "$BUILD/perf/parse_bench" ]; then
 fi
 
 run "$BIN" -t 1 "$INPUT"
-T1_S=$SECS; T1_RSS=$RSS
+T1_S=$SECS; T1_RSS=$RSS; T1_CPU=$CPU
 EVENTS=$(grep -o 'events=[0-9]*' "$DIR/stderr.txt" | head -1 | cut -d= -f2)
 FORWARDED=$(grep -o 'forwarded=[0-9]*' "$DIR/stderr.txt" | head -1 | cut -d= -f2)
 run "$BIN" -t 2 "$INPUT"
-T2_S=$SECS; T2_RSS=$RSS
+T2_S=$SECS; T2_RSS=$RSS; T2_CPU=$CPU
 
 printf 'input: %s, %d bytes, %s events, %s forwarded (exfilter filter mode)\n' "$INPUT" "$BYTES" "$EVENTS" "$FORWARDED"
-printf '%-28s %8s %10s %14s %10s\n' tool seconds MB/s events/s peak_RSS_MB
-row() { printf '%-28s %8s %10s %14s %10s\n' "$1" "$2" "$(mbps "$BYTES" "$2")" \
-  "$(awk -v e="$EVENTS" -v s="$2" 'BEGIN { printf "%.0f", e / s }')" "$(( $3 / 1024 ))"; }
-row "cat" "$CAT_S" "$CAT_RSS"
-row "jq select (extrapolated)" "$JQ_S" "$JQ_RSS"
-printf '%-28s %8s %10s\n' "simdjson DOM parse_many" "-" "$DOM_MBPS"
-row "exfilter -t 1" "$T1_S" "$T1_RSS"
-row "exfilter -t 2" "$T2_S" "$T2_RSS"
+printf '%-28s %8s %10s %14s %10s %8s %12s\n' tool seconds MB/s events/s peak_RSS_MB cpu_s MB/cpu_s
+row() { printf '%-28s %8s %10s %14s %10s %8s %12s\n' "$1" "$2" "$(mbps "$BYTES" "$2")" \
+  "$(awk -v e="$EVENTS" -v s="$2" 'BEGIN { printf "%.0f", e / s }')" "$(( $3 / 1024 ))" "$4" "$(mbps "$BYTES" "$4")"; }
+row "cat" "$CAT_S" "$CAT_RSS" "$CAT_CPU"
+row "jq select (extrapolated)" "$JQ_S" "$JQ_RSS" "$JQ_CPU"
+printf '%-28s %8s %10s %14s %10s %8s %12s\n' "simdjson DOM parse_many" "-" "$DOM_MBPS" - - - "$DOM_MBPS"
+row "exfilter -t 1" "$T1_S" "$T1_RSS" "$T1_CPU"
+row "exfilter -t 2" "$T2_S" "$T2_RSS" "$T2_CPU"
 awk -v t1="$T1_S" -v t2="$T2_S" -v jq="$JQ_S" -v cat="$CAT_S" -v b="$BYTES" -v dom="$DOM_MBPS" 'BEGIN {
   printf "ratios: -t 2 / -t 1 = %.2fx; -t 2 / jq = %.1fx; -t 2 / cat = %.2f", t1 / t2, jq / t2, cat / t2
   if (dom != "n/a") printf "; -t 2 / DOM = %.2fx", (b / t2 / 1e6) / dom
