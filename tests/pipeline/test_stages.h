@@ -48,7 +48,7 @@ class EchoStage : public OrderedStage {
     auto& p = static_cast<LinesPayload&>(*chunk.payload);
     for (auto [off, len] : p.lines) {
       if (prefix_) out->append(std::to_string(lines)).push_back(':');
-      out->append(chunk.data() + off, len).push_back('\n');
+      out->append(chunk.bytes() + off, len).push_back('\n');
       ++lines;
     }
   }
