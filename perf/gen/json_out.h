@@ -73,8 +73,8 @@ class OutBuffer {
   size_t size_ = 0;
 };
 
-// RFC 3339 UTC with a Z; whole seconds when the milliseconds are 0 is NOT
-// applied: millis selects the form.
+// RFC 3339 UTC with a Z: "2026-03-02T12:34:56Z", or with millis
+// "2026-03-02T12:34:56.789Z".
 void AppendRfc3339(OutBuffer& out, int64_t ms, bool millis);
 
 }  // namespace exfilter::gen
