@@ -135,6 +135,8 @@ std::vector<std::pair<std::string_view, Setter>> DetectorSetters(DetectorConfig*
       {"min_count", Num(&c->min_count, 1, 65535)},
       {"min_expected", Num(&c->min_expected, 1e-6, 1e6)},
       {"cold_start_factor", Num(&c->cold_start_factor, 1, 100)},
+      {"peak_guard", Num(&c->peak_guard, 0, 1000)},
+      {"peak_guard_min", Num(&c->peak_guard_min, 1, 65535)},
       {"novelty_bonus", Num(&c->novelty_bonus, 0, 100)},
       {"novelty_min_age", Dur(&c->novelty_min_age)},
       {"failure_run", Num(&c->failure_run, 1, 255)},

@@ -54,6 +54,8 @@ struct DetectorConfig {
   double sensitivity = 1e-8;   // tail probability that alerts: threshold = -log10(sensitivity)
   uint32_t min_count = 12;     // absolute floor: fewer events in a window never alert
   double min_expected = 0.02;  // floor of the expected count per window
+  double peak_guard = 3.0;         // short window must exceed this x the user's recent peak (0: off)
+  uint32_t peak_guard_min = 30;    // ... once that peak is at least this many events
   double cold_start_factor = 2.0;  // threshold multiplier for a user with no history, fading to 1 at warm-up
   double novelty_bonus = 1.0;  // added to the score (log10 units) for new destination / IP
   absl::Duration novelty_min_age = absl::Hours(24);  // younger users have nothing "new"

@@ -78,6 +78,13 @@ void DetectorImpl::LearnSlot(UserRec& u, int slot, double count, int64_t windows
   c = static_cast<uint16_t>(std::clamp(r, 0.0, 65535.0));
 }
 
+// The peak decays with the baseline half-life, once per long window, rounded
+// down so that small peaks fade too.
+void DetectorImpl::DecayPeak(UserRec& u, int64_t windows) const {
+  if (u.peak == 0) return;
+  u.peak = static_cast<uint16_t>(std::floor(u.peak * std::exp(static_cast<double>(windows) * p_.long_log_a)));
+}
+
 // An idle run of long windows [a, b]: each slot decays by its own count of
 // windows in the run (closed form over the 28 long windows of a week).
 void DetectorImpl::DecaySlots(UserRec& u, int64_t a, int64_t b) const {
@@ -188,6 +195,11 @@ void DetectorImpl::FoldWindow(UserRec& u, bool is_long, int32_t x, uint32_t coun
   }
   Ewma& base = is_long ? u.long_base : u.short_base;
   EwmaUpdate(base, learned, SlotFactor(u, slot), is_long ? p_.long_alpha : p_.short_alpha);
+  if (is_long) {
+    DecayPeak(u, 1);
+  } else if (learned > u.peak) {
+    u.peak = static_cast<uint16_t>(std::min(learned, 65535.0));
+  }
   if (anomalous) return;
   // Seasonal means learn at fold time, in window order: arrival order within
   // the allowed lateness does not change them.
@@ -240,6 +252,7 @@ void DetectorImpl::AdvanceUser(UserRec& u, int32_t w, GroupRec* peer) {
   if (long_end >= idle_from) {
     EwmaDecayIdle(u.long_base, long_end - idle_from + 1, p_.long_log_a);
     DecaySlots(u, idle_from, long_end);
+    DecayPeak(u, long_end - idle_from + 1);
   }
   for (int64_t x = std::max(h + 1, int64_t{w} - kShortRing + 1); x <= w; ++x) {
     u.short_ring[Mod(x, kShortRing)] = 0;

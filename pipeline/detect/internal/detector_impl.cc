@@ -162,8 +162,8 @@ void DetectorImpl::ObserveWatched(const DetectorEvent& ev, UserRec& u, bool /*is
   int32_t w = static_cast<int32_t>(FloorDiv(t, p_.short_ms));
   GroupRec* tenant = Group(ev.tenant_key);
   GroupRec* peer = ev.peer_key == ev.tenant_key ? tenant : Group(ev.peer_key);
-  if (!(u.flags & kUserHasWatched)) {
-    u.flags |= kUserHasWatched;
+  if (!(u.fail_run & kUserHasWatched)) {
+    u.fail_run |= kUserHasWatched;
     u.short_head = w;
   } else if (w < u.short_head - p_.short_lateness) {
     d.late = true;  // scored against the current state, counted in the newest window
@@ -262,6 +262,12 @@ void DetectorImpl::ObserveWatched(const DetectorEvent& ev, UserRec& u, bool /*is
   int slot_used = d.window == WindowKind::kLong ? slot_l : slot_s;
   if (ww >= 1.0 && SlotFactor(u, slot_used) < 0.5) reasons |= kReasonOffHours;
   bool fires = score >= threshold && best.observed >= floor;
+  // Peak guard: a user who recently had a big short window (a weekly bulk
+  // upload) alerts in the short window only above peak_guard times it.
+  if (fires && d.window == WindowKind::kShort && config_.peak_guard > 0 &&
+      u.peak >= config_.peak_guard_min && best.observed <= config_.peak_guard * u.peak) {
+    fires = false;
+  }
   if (fires) reasons |= kReasonRate;
 
   d.score = static_cast<float>(score);

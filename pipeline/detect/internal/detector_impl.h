@@ -85,6 +85,7 @@ class DetectorImpl {
   double SlotFactor(const detect_internal::UserRec& u, int slot) const;
   void LearnSlot(detect_internal::UserRec& u, int slot, double count, int64_t windows) const;
   void DecaySlots(detect_internal::UserRec& u, int64_t a, int64_t b) const;
+  void DecayPeak(detect_internal::UserRec& u, int64_t windows) const;
 
   DetectorConfig config_;
   Params p_;

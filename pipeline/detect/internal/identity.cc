@@ -19,14 +19,16 @@ void DetectorImpl::ObserveSignin(const DetectorEvent& ev, UserRec& u, Decision& 
   uint32_t raise = 0;
   switch (ev.action) {
     case ActionClass::kSigninFailure:
-      if (u.fail_run < 255) u.fail_run++;
-      if (u.fail_run == config_.failure_run) raise = kReasonAfterSigninFailures;
+      if ((u.fail_run & detect_internal::kFailRunMask) < detect_internal::kFailRunMask) u.fail_run++;
+      if ((u.fail_run & detect_internal::kFailRunMask) == config_.failure_run) {
+        raise = kReasonAfterSigninFailures;
+      }
       break;
     case ActionClass::kSigninRisky:
       raise = kReasonAfterRiskySignin;
       break;
     case ActionClass::kSigninSuccess: {
-      u.fail_run = 0;
+      u.fail_run &= detect_internal::kUserHasWatched;
       uint64_t ipk = config_.new_ip_by_prefix ? ev.prefix_key : ev.ip_key;
       if (ipk == 0) break;
       uint32_t before = novelty_.Add(NoveltyKey(ev.user_key, ipk, kTagIp));

@@ -36,12 +36,12 @@ struct UserRec {
   uint8_t svc_share[kSubServices];   // long-run share per service (sum ~255)
   uint8_t act_share[kSubActions];    // long-run share per action class
   uint8_t risk_bits;          // Reason bits of raised identity risk
-  uint8_t fail_run;           // consecutive sign-in failures
-  uint8_t flags;              // kUserHasWatched ...
-  uint8_t pad[1];
+  uint8_t fail_run;           // bits 0-6: consecutive sign-in failures; bit 7: kUserHasWatched
+  uint16_t peak;              // recent largest short-window count (decays with the half-life)
 };
 static_assert(sizeof(UserRec) == 96, "per-user record must stay 96 bytes");
-inline constexpr uint8_t kUserHasWatched = 1;  // short_head is valid
+inline constexpr uint8_t kUserHasWatched = 0x80;  // in fail_run: short_head is valid
+inline constexpr uint8_t kFailRunMask = 0x7f;
 
 // uint8 shares that sum to ~255: decay all by 1/32, give slot i the rest.
 template <int N>

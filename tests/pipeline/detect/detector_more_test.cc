@@ -166,3 +166,46 @@ TEST(DetectorMore, ReconfigureKeepsStateAndRefusesStructuralChanges) {
 
 }  // namespace
 }  // namespace exfilter::dtest
+
+namespace exfilter::dtest {
+namespace {
+
+// A weekly bulk uploader: ~8 a day plus a 200-file session every Wednesday.
+std::vector<DetectorEvent> WeeklyBulk(std::string_view user, int weeks) {
+  auto events = Steady(user, Monday(), weeks * 7, 8);
+  for (int w = 0; w < weeks; ++w) {
+    auto s = Spread(user, Monday() + (w * 7 + 2) * kDay + 14 * kHour, 200, 30 * kMinute,
+                    Service::kM365);
+    events.insert(events.end(), s.begin(), s.end());
+  }
+  return MergeByTime({events});
+}
+
+TEST(DetectorMore, WeeklyBulkUploaderIsToleratedButThreeTimesItsPeakAlerts) {
+  DetectorConfig c = TestConfig();
+  auto d = MakeDetector(c);
+  auto events = WeeklyBulk("olga@x", 4);
+  RunResult r = Feed(*d, events);
+  // Only sessions inside the first week (cold start) may alert.
+  for (size_t i = 0; i < events.size(); ++i) {
+    if (events[i].time_ms >= Monday() + 7 * kDay) {
+      ASSERT_FALSE(r.decisions[i].forward) << "week " << (events[i].time_ms - Monday()) / (7 * kDay);
+    }
+  }
+  // Four times the session size in the same time: above 3x the peak.
+  RunResult big = Feed(*d, Spread("olga@x", Monday() + 30 * kDay + 14 * kHour, 800, 30 * kMinute,
+                                   Service::kM365));
+  EXPECT_GT(big.forwarded, 0u);
+  // Without the guard the ordinary sessions alert.
+  c.peak_guard = 0;
+  auto e = MakeDetector(c);
+  RunResult plain = Feed(*e, events);
+  size_t after_first_week = 0;
+  for (size_t i = 0; i < events.size(); ++i) {
+    after_first_week += plain.decisions[i].forward && events[i].time_ms >= Monday() + 7 * kDay;
+  }
+  EXPECT_GT(after_first_week, 0u);
+}
+
+}  // namespace
+}  // namespace exfilter::dtest
