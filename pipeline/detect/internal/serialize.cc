@@ -15,6 +15,7 @@ using detect_internal::UserRec;
 
 namespace {
 constexpr uint32_t kStateMagic = 0x45584453;  // "EXDS"
+constexpr int kStateFormat = 2;  // 2: UserRec.peak
 
 class Writer {
  public:
@@ -93,7 +94,8 @@ bool GetStats(Reader& r, DetectorStats* s) {
 }  // namespace
 
 std::string DetectorImpl::StructureTag(const DetectorConfig& c) {
-  return absl::StrCat("short=", absl::ToInt64Milliseconds(c.short_window),
+  // fmt: bump whenever a serialized struct's layout or meaning changes.
+  return absl::StrCat("fmt=", kStateFormat, ";short=", absl::ToInt64Milliseconds(c.short_window),
                       ";long=", absl::ToInt64Milliseconds(c.long_window),
                       ";late=", absl::ToInt64Milliseconds(c.allowed_lateness),
                       ";rec=", sizeof(UserRec), ";ring=", detect_internal::kShortRing, "/",
