@@ -11,6 +11,7 @@ namespace {
 
 struct WorkerSink {
   const char* base;
+  size_t len;
   const EventBuilder* builder;
   DetectPayload* p;
   size_t shift;
@@ -18,7 +19,10 @@ struct WorkerSink {
     DetectorEvent de;
     if (!builder->Build(ev, &de)) de = DetectorEvent{};  // no usable time: scored as a default
     p->events.push_back(de);
-    p->raws.emplace_back(static_cast<uint32_t>(ev.raw.data() - base), static_cast<uint32_t>(ev.raw.size()));
+    // raw points into the chunk (parser contract); anything else is not forwarded.
+    const bool inside = ev.raw.data() >= base && ev.raw.data() + ev.raw.size() <= base + len;
+    p->raws.emplace_back(inside ? static_cast<uint32_t>(ev.raw.data() - base) : 0,
+                         inside ? static_cast<uint32_t>(ev.raw.size()) : 0);
   }
   void OnError(const ParseError& err) {
     p->bad.push_back({err.kind, static_cast<uint32_t>(err.offset + shift), static_cast<uint32_t>(err.length),
@@ -36,7 +40,7 @@ void DetectWorker::Parse(Chunk& chunk) {
   if (chunk.len == 0) return;
   std::shared_ptr<const EventBuilder> builder = builders_->Get();
   parser_.Reset();  // chunks end on a newline: nothing carries over
-  WorkerSink sink{chunk.bytes(), builder.get(), &p, 0};
+  WorkerSink sink{chunk.bytes(), chunk.len, builder.get(), &p, 0};
   size_t done = parser_.Parse(chunk.bytes(), chunk.len, sink);
   if (done < chunk.len) {
     sink.shift = done;
