@@ -9,24 +9,6 @@
 namespace exfilter {
 namespace {
 
-std::string_view ServiceLabel(uint8_t s) {
-  switch (static_cast<Service>(s)) {
-    case Service::kM365: return "m365";
-    case Service::kGoogleWorkspace: return "google_workspace";
-    case Service::kBox: return "box";
-    case Service::kGeneric: return "generic";
-    default: return "unknown";
-  }
-}
-std::string_view ActionLabel(uint8_t a) {
-  switch (static_cast<ActionClass>(a)) {
-    case ActionClass::kUpload: return "upload";
-    case ActionClass::kCreate: return "create";
-    case ActionClass::kCopy: return "copy";
-    default: return "other";
-  }
-}
-
 void AppendFixed(double v, std::string* out) {
   if (!std::isfinite(v)) v = 0;
   char buf[48];
@@ -117,8 +99,9 @@ void AppendExfilterObject(const Decision& d, std::string* out, const DetectorCon
   out->push_back('"');
   if (d.key == KeyKind::kUserService || d.key == KeyKind::kUserAction) {
     out->append(",\"key_detail\":\"");
-    out->append(d.key == KeyKind::kUserService ? ServiceLabel(d.key_detail)
-                                               : ActionLabel(d.key_detail));
+    out->append(d.key == KeyKind::kUserService
+                    ? ServiceName(static_cast<Service>(d.key_detail))
+                    : ActionClassName(static_cast<ActionClass>(d.key_detail)));
     out->push_back('"');
   }
   out->append(",\"reasons\":[");
