@@ -62,6 +62,7 @@ void Method(gen::OutBuffer& o, const MethodResult& m, const EvalReport& r) {
   num("forwarded", static_cast<double>(m.forwarded));
   num("forward_ratio", m.forward_ratio);
   num("benign_forward_ratio", m.benign_forward_ratio);
+  num("eval_forward_ratio", m.eval_forward_ratio);
   num("median_ttd_burst_s", m.median_ttd_burst_s);
   o.Lit(",\"incidents\":[");
   for (size_t i = 0; i < r.labels.size(); ++i) {
@@ -173,6 +174,8 @@ std::string FormatReport(const EvalReport& r, bool per_incident) {
        Fmt("%.3f%% (%.0f)", 100 * s.forward_ratio, s.forwarded));
   Line(out, "  of which outside malicious", Fmt("%.3f%%", 100 * d.benign_forward_ratio),
        Fmt("%.3f%%", 100 * s.benign_forward_ratio));
+  Line(out, "  after the learning period", Fmt("%.3f%%", 100 * d.eval_forward_ratio),
+       Fmt("%.3f%%", 100 * s.eval_forward_ratio));
   Line(out, "median time to detect, bursts", Duration(d.median_ttd_burst_s), Duration(s.median_ttd_burst_s));
   Line(out, "events/s (parse+detect, 1 thread)", Fmt("%.2fM (%.1f s)", r.events_per_s / 1e6, r.seconds), "");
   return out;

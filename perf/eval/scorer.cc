@@ -49,6 +49,7 @@ void Scorer::Keep(int method, const AuditEvent& ev, uint64_t user_hash, const De
 
 void Scorer::OnDecision(const AuditEvent& ev, const Decision& decision) {
   bool watched = IsWatchedAction(ev.action) && ev.primary;
+  eval_events_ += ev.time_ms >= scope_.eval_start_ms;
   if (!decision.forward && !watched) return;
   uint64_t user_hash = StableHash(ev.user);
   if (decision.forward) Keep(0, ev, user_hash, &decision);
@@ -61,10 +62,11 @@ void Scorer::Summarise(const LabelSet& label_set, int method, uint64_t events) {
   const std::vector<Forward>& fw = forwards_[method];
   m.incidents.assign(labels.size(), IncidentResult{});
   m.forwarded = fw.size();
-  uint64_t benign_forwarded = 0;
+  uint64_t benign_forwarded = 0, eval_forwarded = 0;
   absl::flat_hash_set<uint64_t> incident_ids;
   for (const Forward& f : fw) {  // in input order: the first forwarded is the alert
     if (f.incident_id) incident_ids.insert(f.incident_id);
+    eval_forwarded += f.time_ms >= scope_.eval_start_ms;
     int32_t label = f.id_hash ? label_set.FindHash(f.id_hash) : -1;
     if (label < 0 || !labels[label].malicious) ++benign_forwarded;
     if (label < 0) continue;
@@ -137,6 +139,7 @@ void Scorer::Summarise(const LabelSet& label_set, int method, uint64_t events) {
   m.fp_per_1k_user_day = days > 0 && kusers > 0 ? m.fp_groups / kusers / days : 0;
   m.forward_ratio = events ? static_cast<double>(m.forwarded) / events : 0;
   m.benign_forward_ratio = events ? static_cast<double>(benign_forwarded) / events : 0;
+  m.eval_forward_ratio = eval_events_ ? static_cast<double>(eval_forwarded) / eval_events_ : 0;
   if (!ttd.empty()) {
     std::sort(ttd.begin(), ttd.end());
     size_t n = ttd.size();

@@ -64,6 +64,7 @@ struct MethodResult {
   double fp_per_1k_user_day = 0;
   double forward_ratio = 0;
   double benign_forward_ratio = 0;  // forwarded events outside malicious incidents / all events
+  double eval_forward_ratio = 0;    // the same ratio over events after the learning period
   double median_ttd_burst_s = -1;  // -1: none detected
   std::vector<GroupDetail> groups_detail;  // detector only, in order of first event
 };
@@ -99,6 +100,7 @@ class Scorer : public EvalObserver {
   MethodResult methods_[2];  // detector, static rule
   std::vector<Forward> forwards_[2];
   absl::flat_hash_map<uint64_t, uint32_t> hour_counts_;  // (user, hour) -> watched events
+  uint64_t eval_events_ = 0;  // events after the learning period
   absl::flat_hash_map<uint64_t, std::string> user_names_;  // of forwarded events
   absl::flat_hash_map<std::string, uint32_t> op_index_;
   std::vector<std::string> ops_;
