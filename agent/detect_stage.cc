@@ -135,7 +135,7 @@ void DetectStage::Checkpoint(std::string* out) {
 }
 
 void DetectStage::RequestReload(const DetectorConfig& config) {
-  absl::MutexLock lock(&reload_mu_);
+  std::lock_guard<std::mutex> lock(reload_mu_);
   pending_ = std::make_unique<DetectorConfig>(config);
   reload_pending_.store(true, std::memory_order_release);
 }
@@ -143,7 +143,7 @@ void DetectStage::RequestReload(const DetectorConfig& config) {
 void DetectStage::ApplyReload() {
   std::unique_ptr<DetectorConfig> cfg;
   {
-    absl::MutexLock lock(&reload_mu_);
+    std::lock_guard<std::mutex> lock(reload_mu_);
     cfg = std::move(pending_);
     reload_pending_.store(false, std::memory_order_release);
   }

@@ -12,11 +12,10 @@
 
 #include <cstdint>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <vector>
 
-#include "absl/base/thread_annotations.h"
-#include "absl/synchronization/mutex.h"
 #include "agent/config.h"
 #include "agent/coverage.h"
 #include "parsers/chunk_parser.h"
@@ -48,20 +47,22 @@ struct ParseContext {
   std::shared_ptr<const EventBuilder> builder;
 };
 
+// std::mutex rather than absl::Mutex here and below: Debian's Abseil is not
+// built for ThreadSanitizer, which then cannot see its synchronization.
 class ContextHolder {
  public:
   void Set(std::shared_ptr<const EventBuilder> b) {
-    absl::MutexLock lock(&mu_);
+    std::lock_guard<std::mutex> lock(mu_);
     builder_ = std::move(b);
   }
   std::shared_ptr<const EventBuilder> Get() const {
-    absl::MutexLock lock(&mu_);
+    std::lock_guard<std::mutex> lock(mu_);
     return builder_;
   }
 
  private:
-  mutable absl::Mutex mu_;
-  std::shared_ptr<const EventBuilder> builder_ ABSL_GUARDED_BY(mu_);
+  mutable std::mutex mu_;
+  std::shared_ptr<const EventBuilder> builder_;  // guarded by mu_
 };
 
 class DetectWorker : public ChunkWorker {
@@ -122,8 +123,8 @@ class DetectStage : public OrderedStage {
   bool dirty_ = false;
   absl::Status checkpoint_status_;
 
-  absl::Mutex reload_mu_;
-  std::unique_ptr<DetectorConfig> pending_ ABSL_GUARDED_BY(reload_mu_);
+  std::mutex reload_mu_;
+  std::unique_ptr<DetectorConfig> pending_;  // guarded by reload_mu_
   std::atomic<bool> reload_pending_{false};
 };
 

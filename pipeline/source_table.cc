@@ -10,18 +10,18 @@ namespace exfilter {
 std::string FileIdentity::Key() const { return absl::StrCat(dev, ":", ino, ":", fingerprint); }
 
 uint32_t SourceTable::Register(std::string path, FileIdentity identity) {
-  absl::MutexLock lock(&mu_);
+  std::lock_guard<std::mutex> lock(mu_);
   entries_.push_back(Entry{std::move(path), identity});
   return static_cast<uint32_t>(entries_.size() - 1);
 }
 
 std::string SourceTable::Path(uint32_t id) const {
-  absl::MutexLock lock(&mu_);
+  std::lock_guard<std::mutex> lock(mu_);
   return id < entries_.size() ? entries_[id].path : std::string("?");
 }
 
 std::string SourceTable::Encode(const std::vector<uint64_t>& offsets) const {
-  absl::MutexLock lock(&mu_);
+  std::lock_guard<std::mutex> lock(mu_);
   std::string out = "exfilter-offsets v1\n";
   absl::flat_hash_map<std::string, size_t> latest;  // a key seen twice (reopened): keep the last
   for (size_t id = 0; id < entries_.size() && id < offsets.size(); ++id) {

@@ -2,18 +2,17 @@
 // and encodes / decodes the input offsets stored in the checkpoint's extra
 // section. A file's identity is device + inode + a fingerprint of its first
 // line, so a reused inode or a rotated file is not mistaken for the old one.
-// Thread safety: Register/Find/Encode lock an internal mutex (control plane,
+// Thread safety: Register/Path/Encode lock an internal mutex (control plane,
 // never per event).
 #pragma once
 
 #include <cstdint>
+#include <mutex>
 #include <string>
 #include <string_view>
 #include <vector>
 
-#include "absl/base/thread_annotations.h"
 #include "absl/container/flat_hash_map.h"
-#include "absl/synchronization/mutex.h"
 
 namespace exfilter {
 
@@ -42,8 +41,10 @@ class SourceTable {
     std::string path;
     FileIdentity identity;
   };
-  mutable absl::Mutex mu_;
-  std::vector<Entry> entries_ ABSL_GUARDED_BY(mu_);
+  // std::mutex: Debian's Abseil is not built for ThreadSanitizer, which then
+  // cannot see absl::Mutex's synchronization.
+  mutable std::mutex mu_;
+  std::vector<Entry> entries_;  // guarded by mu_
 };
 
 }  // namespace exfilter

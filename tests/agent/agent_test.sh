@@ -268,9 +268,11 @@ file_output_rotation)
     [ "$(stat -c %s "$f")" -le 40000 ] || fail "$f larger than the limit"
     [ "$(tail -c 1 "$f" | od -An -c | tr -d ' ')" == '\n' ] || fail "$f does not end on a line"
   done
-  "$BIN" --mode annotate -q -c <(printf '[agent]\noutput_rotate_bytes = 40000\noutput_compress = true\n') in.ndjson -o file:z.ndjson
-  [ -f z.ndjson.1.zst ] || fail "no compressed rotated file"
-  zstd -dc z.ndjson.1.zst | head -1 | grep -q '"exfilter"' || fail "compressed file content"
+  "$BIN" --mode annotate -q -c <(printf '[agent]\noutput_rotate_bytes = 40000\noutput_compress = true\noutput_keep_files = 50\n') in.ndjson -o file:z.ndjson
+  [ -f z.ndjson.1.zst ] && [ ! -f z.ndjson.1 ] || fail "no compressed rotated file"
+  zstd -q -dc z.ndjson.*.zst > z1.ndjson || fail "rotated files do not decompress"
+  expect_eq "$(grep -c '"exfilter":{' z1.ndjson)" "$(lines z1.ndjson)" "compressed file content"
+  expect_eq "$(( $(lines z1.ndjson) + $(lines z.ndjson) ))" 400 "compressed rotation loses nothing"
   ;;
 coverage_records)
   up() { printf '{"CreationTime":"2026-11-30T%s","Id":"%s","Operation":"FileUploaded","OrganizationId":"%s","RecordType":6,"UserId":"a@corp.com","Workload":"OneDrive","ObjectId":"https://corp/x"}\n' "$1" "$2" "$3"; }
