@@ -20,6 +20,8 @@ using detect_internal::UserRec;
 using detect_internal::BumpShare;
 using detect_internal::kSubActions;
 using detect_internal::kSubServices;
+using detect_internal::kPeakMemory;
+using detect_internal::kPeakScale;
 
 namespace {
 constexpr double kPeerBeta = 0.01;      // EWMA weight of one user fold in peer stats
@@ -78,11 +80,13 @@ void DetectorImpl::LearnSlot(UserRec& u, int slot, double count, int64_t windows
   c = static_cast<uint16_t>(std::clamp(r, 0.0, 65535.0));
 }
 
-// The peak decays with the baseline half-life, once per long window, rounded
-// down so that small peaks fade too.
+// The peak (fixed point, kPeakScale per event) decays with kPeakMemory times
+// the baseline half-life, once per long window, rounded down so that it
+// reaches 0 (the rounding costs at most 1/kPeakScale event per window).
 void DetectorImpl::DecayPeak(UserRec& u, int64_t windows) const {
   if (u.peak == 0) return;
-  u.peak = static_cast<uint16_t>(std::floor(u.peak * std::exp(static_cast<double>(windows) * p_.long_log_a)));
+  double keep = std::exp(static_cast<double>(windows) * p_.long_log_a / kPeakMemory);
+  u.peak = static_cast<uint16_t>(std::floor(u.peak * keep));
 }
 
 // An idle run of long windows [a, b]: each slot decays by its own count of
@@ -197,8 +201,8 @@ void DetectorImpl::FoldWindow(UserRec& u, bool is_long, int32_t x, uint32_t coun
   EwmaUpdate(base, learned, SlotFactor(u, slot), is_long ? p_.long_alpha : p_.short_alpha);
   if (is_long) {
     DecayPeak(u, 1);
-  } else if (learned > u.peak) {
-    u.peak = static_cast<uint16_t>(std::min(learned, 65535.0));
+  } else if (learned * kPeakScale > u.peak) {
+    u.peak = static_cast<uint16_t>(std::min(learned * kPeakScale, 65535.0));
   }
   if (anomalous) return;
   // Seasonal means learn at fold time, in window order: arrival order within

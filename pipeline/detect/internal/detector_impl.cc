@@ -265,7 +265,8 @@ void DetectorImpl::ObserveWatched(const DetectorEvent& ev, UserRec& u, bool /*is
   // Peak guard: a user who recently had a big short window (a weekly bulk
   // upload) alerts in the short window only above peak_guard times it.
   if (fires && d.window == WindowKind::kShort && config_.peak_guard > 0 &&
-      u.peak >= config_.peak_guard_min && best.observed <= config_.peak_guard * u.peak) {
+      u.peak >= config_.peak_guard_min * detect_internal::kPeakScale &&
+      best.observed * detect_internal::kPeakScale <= config_.peak_guard * u.peak) {
     fires = false;
   }
   if (fires) reasons |= kReasonRate;

@@ -15,7 +15,7 @@ using detect_internal::UserRec;
 
 namespace {
 constexpr uint32_t kStateMagic = 0x45584453;  // "EXDS"
-constexpr int kStateFormat = 2;  // 2: UserRec.peak
+constexpr int kStateFormat = 3;  // 2: UserRec.peak; 3: peak in fixed point
 
 class Writer {
  public:

@@ -37,9 +37,14 @@ struct UserRec {
   uint8_t act_share[kSubActions];    // long-run share per action class
   uint8_t risk_bits;          // Reason bits of raised identity risk
   uint8_t fail_run;           // bits 0-6: consecutive sign-in failures; bit 7: kUserHasWatched
-  uint16_t peak;              // recent largest short-window count (decays with the half-life)
+  uint16_t peak;              // recent largest short-window count x kPeakScale (decays slowly)
 };
 static_assert(sizeof(UserRec) == 96, "per-user record must stay 96 bytes");
+// UserRec::peak is fixed point (a peak of 16,383 or more events per short
+// window saturates) and its half-life is kPeakMemory x the baseline's: a
+// weekly bulk session is remembered for weeks.
+inline constexpr double kPeakScale = 4.0;
+inline constexpr double kPeakMemory = 4.0;
 inline constexpr uint8_t kUserHasWatched = 0x80;  // in fail_run: short_head is valid
 inline constexpr uint8_t kFailRunMask = 0x7f;
 
