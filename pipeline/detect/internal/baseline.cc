@@ -179,6 +179,16 @@ double DetectorImpl::SurgeFactor(const GroupRec* t, int32_t w, uint32_t user_cou
   return std::clamp(ratio, 1.0, config_.surge_max_factor);
 }
 
+double DetectorImpl::LongSurge(GroupRec* t, int32_t lw, double surge) {
+  if (t == nullptr || lw < t->surge_long) return surge;
+  if (lw > t->surge_long) {
+    t->surge_long = lw;
+    t->surge_long_max = 1;
+  }
+  t->surge_long_max = static_cast<float>(std::max<double>(t->surge_long_max, surge));
+  return t->surge_long_max;
+}
+
 void DetectorImpl::FoldWindow(UserRec& u, bool is_long, int32_t x, uint32_t count,
                               GroupRec* peer) {
   const int64_t len = is_long ? p_.long_ms : p_.short_ms;
@@ -198,7 +208,7 @@ void DetectorImpl::FoldWindow(UserRec& u, bool is_long, int32_t x, uint32_t coun
     }
   }
   Ewma& base = is_long ? u.long_base : u.short_base;
-  EwmaUpdate(base, learned, SlotFactor(u, slot), is_long ? p_.long_alpha : p_.short_alpha);
+  EwmaUpdate(base, learned, is_long ? std::max(0.5, SlotFactor(u, slot)) : SlotFactor(u, slot), is_long ? p_.long_alpha : p_.short_alpha);
   if (is_long) {
     DecayPeak(u, 1);
   } else if (learned * kPeakScale > u.peak) {

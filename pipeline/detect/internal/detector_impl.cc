@@ -195,7 +195,8 @@ void DetectorImpl::ObserveWatched(const DetectorEvent& ev, UserRec& u, bool /*is
   uint32_t xs = u.short_ring[((w % kShortRing) + kShortRing) % kShortRing];
   uint32_t xl = u.long_ring[((lw % kLongRing) + kLongRing) % kLongRing];
   double surge = SurgeFactor(tenant, w, xs, ms);
-  ms *= surge, vs *= surge * surge, ml *= surge, vl *= surge * surge;
+  double surge_l = LongSurge(tenant, lw, surge);
+  ms *= surge, vs *= surge * surge, ml *= surge_l, vl *= surge_l * surge_l;
 
   const uint32_t risk = ActiveRisk(u, t);
   const uint32_t floor = risk != 0 ? config_.risk_min_count : config_.min_count;
@@ -258,7 +259,7 @@ void DetectorImpl::ObserveWatched(const DetectorEvent& ev, UserRec& u, bool /*is
   }
   if (ww < 1.0) reasons |= kReasonColdStart;
   if (ww < 0.5) reasons |= kReasonPeerBaseline;
-  if (surge > 1.5) reasons |= kReasonSurgeDamped;
+  if ((d.window == WindowKind::kLong ? surge_l : surge) > 1.5) reasons |= kReasonSurgeDamped;
   int slot_used = d.window == WindowKind::kLong ? slot_l : slot_s;
   if (ww >= 1.0 && SlotFactor(u, slot_used) < 0.5) reasons |= kReasonOffHours;
   bool fires = score >= threshold && best.observed >= floor;

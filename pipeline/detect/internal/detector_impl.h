@@ -35,6 +35,10 @@ struct GroupRec {
   uint32_t peer_updates = 0;       // short-window folds counted in the peer stats
   uint32_t peer_long_updates = 0;  // long-window folds
   float peer_short_bw = 1, peer_long_bw = 1;  // bias correction 1 - (1 - beta)^updates
+  // Tenant: the largest surge factor seen so far in long window surge_long,
+  // so that a user's long window stays damped after a surge inside it ends.
+  int32_t surge_long = 0;
+  float surge_long_max = 1;
 };
 
 struct Incident {
@@ -124,6 +128,9 @@ class DetectorImpl {
   double WarmWeight(const detect_internal::UserRec& u, int64_t t_ms) const;
   void Expectation(const detect_internal::UserRec& u, const GroupRec* peer, bool is_long,
                    int slot, double w, double* mean, double* var) const;
+  // The surge factor for the long window lw: the largest short-window factor
+  // of the tenant seen in it (remembered in the tenant's GroupRec).
+  static double LongSurge(GroupRec* tenant, int32_t lw, double surge);
   double SurgeFactor(const GroupRec* tenant, int32_t w, uint32_t user_count,
                      double user_expected) const;
   GroupRec* Group(uint64_t key);

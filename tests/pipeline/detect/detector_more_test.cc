@@ -44,10 +44,11 @@ std::pair<size_t, size_t> CrossService(double factor, uint32_t* reasons) {
   Feed(*d, MergeByTime(std::move(history)));
   EXPECT_EQ(d->stats().forwarded, 0u);
   int64_t t0 = Monday() + 22 * kDay + 12 * kHour;
-  // "two": 3x in both services over 12:00-17:00; "one": the same 3x in M365 only.
-  RunResult r = Feed(*d, MergeByTime({Spread("two@x", t0, 18, 5 * kHour, Service::kM365),
-                                      Spread("two@x", t0, 18, 5 * kHour, Service::kBox),
-                                      Spread("one@x", t0, 18, 5 * kHour, Service::kM365)}));
+  // "two": 12 extra in both services over 12:00-17:00 (a moderate spike: the
+  // long window learns these regular users' low dispersion); "one": M365 only.
+  RunResult r = Feed(*d, MergeByTime({Spread("two@x", t0, 12, 5 * kHour, Service::kM365),
+                                      Spread("two@x", t0, 12, 5 * kHour, Service::kBox),
+                                      Spread("one@x", t0, 12, 5 * kHour, Service::kM365)}));
   return {Forwarded(r, Ev("two@x", 0).user_key, reasons), Forwarded(r, Ev("one@x", 0).user_key)};
 }
 
