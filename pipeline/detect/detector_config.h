@@ -71,7 +71,7 @@ struct DetectorConfig {
   double surge_max_factor = 20.0;    // cap of the damping multiplier
   // --- incidents and caps ---
   absl::Duration incident_cooldown = absl::Minutes(30);  // quiet time that ends an incident
-  uint32_t incident_cap = 1000;                          // forwarded events per incident
+  uint32_t incident_cap = 200;                           // forwarded events per incident
   absl::Duration summary_interval = absl::Minutes(5);    // one summary per interval when held
   uint32_t max_forwarded_per_minute = 5000;              // global cap, event-time minutes
   // --- memory bounds ---

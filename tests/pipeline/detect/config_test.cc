@@ -17,7 +17,7 @@ TEST(DetectorConfig, DefaultsAreValid) {
   EXPECT_EQ(c.short_window, absl::Minutes(15));
   EXPECT_EQ(c.allowed_lateness, absl::Hours(2));
   EXPECT_EQ(c.warmup, absl::Hours(24 * 7));
-  EXPECT_EQ(c.incident_cap, 1000u);
+  EXPECT_EQ(c.incident_cap, 200u);
   EXPECT_EQ(c.risk_duration, absl::Hours(24));
 }
 
