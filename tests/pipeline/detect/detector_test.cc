@@ -181,6 +181,28 @@ TEST(Detector, OrgWideSurgeAlertsNoOneButABurstInsideItDoes) {
   EXPECT_GT(user0_forwarded, 0u);
 }
 
+TEST(Detector, LongWindowStaysDampedAfterAnOrgSurgeInsideItEnds) {
+  auto d = MakeDetector();
+  std::vector<std::vector<DetectorEvent>> parts;
+  for (int u = 0; u < 100; ++u) {
+    parts.push_back(Steady("user" + std::to_string(u) + "@corp.com", Monday(), 21, 10));
+  }
+  Feed(*d, MergeByTime(std::move(parts)));
+  ASSERT_EQ(d->stats().forwarded, 0u);
+  // Day 22 (a Tuesday), 12:00-12:30: everyone uploads 30 files (a deadline);
+  // then each user's ordinary 5 uploads over 13:00-17:00, in the same 6 h
+  // window (12:00-18:00) but after the surge: 35 against ~6 expected.
+  int64_t t0 = Monday() + 22 * kDay + 12 * kHour;
+  std::vector<std::vector<DetectorEvent>> day;
+  for (int u = 0; u < 100; ++u) {
+    std::string user = "user" + std::to_string(u) + "@corp.com";
+    day.push_back(Burst(user, t0 + u * 1000, 30, kMinute));
+    day.push_back(Burst(user, t0 + kHour + u * 1000, 5, 48 * kMinute));
+  }
+  RunResult r = Feed(*d, MergeByTime(std::move(day)));
+  EXPECT_EQ(r.forwarded, 0u);
+}
+
 TEST(Detector, SignInFailureRunThenThreeTimesBurstAlertsTheBurstAloneDoesNot) {
   auto d = MakeDetector();
   // Two heavy users: ~5 uploads per 15 minutes, 06:00-18:00.
