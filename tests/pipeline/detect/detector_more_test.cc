@@ -165,6 +165,26 @@ TEST(DetectorMore, ReconfigureKeepsStateAndRefusesStructuralChanges) {
   EXPECT_EQ(d->config().incident_cap, 10u);
 }
 
+TEST(DetectorMore, BulkSessionTwiceTheSizeAWeekLaterIsStillTolerated) {
+  // One 200-file session in the cold start (peak 100 per 15 min), a week
+  // later one of 450 (225 per 15 min): within 3x the peak remembered over a
+  // week (the peak fades at 4x the baseline half-life).
+  auto d = MakeDetector();
+  auto events = Steady("pia@x", Monday(), 14, 8);
+  for (int day : {2, 9}) {
+    auto s = Spread("pia@x", Monday() + day * kDay + 14 * kHour, day == 2 ? 200 : 450,
+                    30 * kMinute, Service::kM365);
+    events.insert(events.end(), s.begin(), s.end());
+  }
+  events = MergeByTime({events});
+  RunResult r = Feed(*d, events);
+  size_t second = 0;
+  for (size_t i = 0; i < events.size(); ++i) {
+    second += r.decisions[i].forward && events[i].time_ms >= Monday() + 9 * kDay;
+  }
+  EXPECT_EQ(second, 0u);
+}
+
 }  // namespace
 }  // namespace exfilter::dtest
 
