@@ -3,20 +3,10 @@
 
 #include <cstdio>
 
+#include "util/civil_date.h"
+
 namespace exfilter {
 namespace {
-
-void CivilFromDays(int64_t z, int64_t* y, unsigned* m, unsigned* d) {
-  z += 719468;
-  const int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-  const unsigned doe = static_cast<unsigned>(z - era * 146097);
-  const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-  const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-  const unsigned mp = (5 * doy + 2) / 153;
-  *d = doy - (153 * mp + 2) / 5 + 1;
-  *m = mp < 10 ? mp + 3 : mp - 9;
-  *y = static_cast<int64_t>(yoe) + era * 400 + (*m <= 2);
-}
 
 void Field(std::string_view key, std::string_view value, std::string* out) {
   out->push_back(',');
@@ -54,12 +44,11 @@ void AppendJsonString(std::string_view s, std::string* out) {
 void AppendRfc3339Millis(int64_t time_ms, std::string* out) {
   int64_t days = time_ms >= 0 ? time_ms / 86400000 : -((-time_ms + 86399999) / 86400000);
   int64_t rest = time_ms - days * 86400000;
-  int64_t y;
-  unsigned m, d;
-  CivilFromDays(days, &y, &m, &d);
+  const CivilDate date = CivilFromDays(days);
   char buf[40];
   int n = std::snprintf(buf, sizeof(buf), "%04lld-%02u-%02uT%02lld:%02lld:%02lld.%03lldZ",
-                        static_cast<long long>(y), m, d, static_cast<long long>(rest / 3600000),
+                        static_cast<long long>(date.year), date.month, date.day,
+                        static_cast<long long>(rest / 3600000),
                         static_cast<long long>(rest / 60000 % 60),
                         static_cast<long long>(rest / 1000 % 60),
                         static_cast<long long>(rest % 1000));

@@ -43,15 +43,6 @@ bool ParseZone(std::string_view s, size_t pos, int64_t* offset_s) {
 
 }  // namespace
 
-int64_t DaysFromCivil(int64_t y, unsigned m, unsigned d) {
-  y -= m <= 2;
-  const int64_t era = (y >= 0 ? y : y - 399) / 400;
-  const unsigned yoe = static_cast<unsigned>(y - era * 400);
-  const unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + static_cast<int64_t>(doe) - 719468;
-}
-
 bool ParseTimestamp(std::string_view s, int64_t* ms) {
   // YYYY-MM-DD[T ]HH:MM:SS
   int y, mo, d, h, mi, sec;

@@ -9,6 +9,8 @@
 #include <cstdint>
 #include <string_view>
 
+#include "util/civil_date.h"
+
 namespace exfilter::internal {
 
 // Years outside this range are reported as bad_time.
@@ -18,9 +20,6 @@ inline constexpr int kMaxYear = 2200;
 // Parses text into *ms (UTC). False on any other form or an out-of-range
 // field (month 13, hour 24, offset beyond 18 h, year outside the range).
 bool ParseTimestamp(std::string_view text, int64_t* ms);
-
-// Days since 1970-01-01 of a proleptic Gregorian date.
-int64_t DaysFromCivil(int64_t y, unsigned m, unsigned d);
 
 // "123", "-5", "1.5e3" is refused: only integers. False if not an integer.
 bool ParseInt64(std::string_view text, int64_t* out);

@@ -1,5 +1,7 @@
 #include "perf/gen/json_out.h"
 
+#include "util/civil_date.h"
+
 namespace exfilter::gen {
 
 void OutBuffer::Guid(uint64_t a, uint64_t b) {
@@ -26,22 +28,12 @@ void OutBuffer::DateTime(int64_t ms, int offset_minutes) {
   if (ms < 0 && ms % 1000) --secs;
   int64_t days = secs / 86400, rem = secs % 86400;
   if (rem < 0) rem += 86400, --days;
-  // Howard Hinnant's civil_from_days.
-  int64_t z = days + 719468;
-  int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-  int64_t doe = z - era * 146097;
-  int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-  int64_t y = yoe + era * 400;
-  int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-  int64_t mp = (5 * doy + 2) / 153;
-  int64_t d = doy - (153 * mp + 2) / 5 + 1;
-  int64_t m = mp < 10 ? mp + 3 : mp - 9;
-  if (m <= 2) ++y;
-  Int(y);
+  const CivilDate date = CivilFromDays(days);
+  Int(date.year);
   Char('-');
-  Digits2(static_cast<int>(m));
+  Digits2(static_cast<int>(date.month));
   Char('-');
-  Digits2(static_cast<int>(d));
+  Digits2(static_cast<int>(date.day));
   Char('T');
   Digits2(static_cast<int>(rem / 3600));
   Char(':');

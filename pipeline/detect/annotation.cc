@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstdio>
 
+#include "parsers/inspect.h"
 #include "pipeline/detect/detector_event.h"
 
 namespace exfilter {
@@ -50,27 +51,7 @@ void AppendTimeString(int64_t ms, std::string* out) {
 
 }  // namespace
 
-void AppendTimestamp(int64_t time_ms, std::string* out) {
-  int64_t days = time_ms / 86'400'000;
-  int64_t rem = time_ms % 86'400'000;
-  if (rem < 0) rem += 86'400'000, --days;
-  // Civil date from days since 1970-01-01 (H. Hinnant's algorithm).
-  int64_t z = days + 719468;
-  int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-  int64_t doe = z - era * 146097;
-  int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-  int64_t y = yoe + era * 400;
-  int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-  int64_t mp = (5 * doy + 2) / 153;
-  int64_t d = doy - (153 * mp + 2) / 5 + 1;
-  int64_t m = mp < 10 ? mp + 3 : mp - 9;
-  if (m <= 2) ++y;
-  char buf[40];
-  int n = std::snprintf(buf, sizeof(buf), "%04" PRId64 "-%02" PRId64 "-%02" PRId64
-                        "T%02" PRId64 ":%02" PRId64 ":%02" PRId64 ".%03" PRId64 "Z",
-                        y, m, d, rem / 3'600'000, rem / 60'000 % 60, rem / 1000 % 60, rem % 1000);
-  out->append(buf, static_cast<size_t>(n));
-}
+void AppendTimestamp(int64_t time_ms, std::string* out) { AppendRfc3339Millis(time_ms, out); }
 
 void AppendExfilterObject(const Decision& d, std::string* out, const DetectorConfig* config) {
   out->append("{\"v\":");
