@@ -1,5 +1,5 @@
 // `exfilter demo`: the README's first command. Generates a small organisation
-// in memory (fixed seed: 300 users, 12 days, attacks and benign bulk work in
+// in memory (fixed seed: 300 users, 21 days, attacks and benign bulk work in
 // the last days), runs the detector over it exactly as `exfilter` would, and
 // prints what was forwarded (grouped by detector incident, with the reasons)
 // and how the run scored against the labels.
@@ -24,7 +24,7 @@ constexpr size_t kSamplesPerIncident = 3;
 
 struct DemoFlags {
   int users = 300;
-  int days = 12;
+  int days = 21;
   uint64_t seed = 7;
   size_t max_incidents = 12;
 };

@@ -288,6 +288,20 @@ coverage_records)
   expect_eq "$(grep -c '"reason":"silent"' out.ndjson)" 1 "one gap record per silence"
   grep '"from":"2026-11-30T08:00:00.000Z"' out.ndjson | grep '"upload":1' | grep -q '"events":1' || fail "08h counts"
   ;;
+demo)
+  # The README's first command: a generated org with attacks, what is forwarded and why.
+  "$BIN" demo > out.txt 2> err.txt || fail "demo exit $?: $(tail -3 err.txt)"
+  grep -q '^exfilter demo: a simulated organisation of 301 users over 21 days' out.txt || fail "header: $(head -1 out.txt)"
+  [ "$(grep -c -- '-> labelled inc-[0-9]* [a-z_]* (malicious)' out.txt)" -ge 5 ] || fail "attack alert groups shown"
+  grep -q 'reasons: rate' out.txt || fail "each forwarded sample explains itself"
+  for kind in burst_staging low_and_slow off_hours_burst compromised_account cross_service dormant_waking \
+      mass_copy_new_destination migration legal_discovery org_surge weekly_bulk; do
+    grep -q "  $kind " out.txt || fail "scorecard lists $kind"
+  done
+  recall=$(awk '/^  recall, malicious incidents/ {print $4}' out.txt)
+  awk -v r="$recall" 'BEGIN { exit !(r >= 0.85) }' || fail "demo recall $recall"
+  grep -Eq 'migration +benign .* 0\.0% +no' out.txt || fail "allowlisted migration must not alert"
+  ;;
 *)
   fail "unknown case"
   ;;
