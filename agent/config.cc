@@ -3,93 +3,36 @@
 #include <cerrno>
 #include <cstring>
 #include <fstream>
-#include <functional>
 #include <sstream>
 #include <map>
 
 #include "absl/strings/str_cat.h"
 #include "parsers/chunk_parser.h"
 #include "util/strings.h"
+#include "util/toml_fields.h"
 
 namespace exfilter {
 namespace {
 
-using Setter = std::function<std::optional<std::string>(const toml::node&)>;  // error text or none
-
-std::string Where(std::string_view file, const toml::source_region& src) {
-  return absl::StrCat(ToAbsl(file), ":", static_cast<uint64_t>(src.begin.line));
-}
-
-Setter Bool(bool* field) {
-  return [=](const toml::node& n) -> std::optional<std::string> {
-    if (!n.is_boolean()) return "must be true or false";
-    *field = *n.value<bool>();
-    return std::nullopt;
-  };
-}
-
-Setter Str(std::string* field) {
-  return [=](const toml::node& n) -> std::optional<std::string> {
-    if (!n.is_string()) return "must be a string";
-    *field = *n.value<std::string>();
-    return std::nullopt;
-  };
-}
-
-template <typename T>
-Setter Int(T* field, int64_t lo, int64_t hi) {
-  return [=](const toml::node& n) -> std::optional<std::string> {
-    if (!n.is_integer() || *n.value<int64_t>() < lo || *n.value<int64_t>() > hi) {
-      return absl::StrCat("must be an integer in [", lo, ", ", hi, "]");
-    }
-    *field = static_cast<T>(*n.value<int64_t>());
-    return std::nullopt;
-  };
-}
+using toml_fields::Bool;
+using toml_fields::Int;
+using toml_fields::OneOf;
+using toml_fields::Setter;
+using toml_fields::Str;
+using toml_fields::StrList;
+using toml_fields::Where;
 
 // "250ms", "10s", "5m", "1h" or a number of seconds.
 Setter Duration(absl::Duration* field) {
-  return [=](const toml::node& n) -> std::optional<std::string> {
-    absl::Duration d;
-    if (n.is_integer() || n.is_floating_point()) {
-      d = absl::Seconds(*n.value<double>());
-    } else if (!n.is_string() || !absl::ParseDuration(*n.value<std::string>(), &d)) {
-      return "must be a duration such as \"250ms\", \"10s\", \"5m\" or a number of seconds";
-    }
-    if (d < absl::ZeroDuration()) return "must not be negative";
-    *field = d;
-    return std::nullopt;
-  };
-}
-
-Setter OneOf(std::string* field, std::vector<std::string> allowed) {
-  return [=](const toml::node& n) -> std::optional<std::string> {
-    if (n.is_string()) {
-      for (const std::string& a : allowed) {
-        if (*n.value<std::string>() == a) {
-          *field = a;
-          return std::nullopt;
-        }
-      }
-    }
-    std::string msg = "must be one of";
-    for (const std::string& a : allowed) absl::StrAppend(&msg, " \"", a, "\"");
-    return msg;
-  };
+  return toml_fields::Dur(field, "must be a duration such as \"250ms\", \"10s\", \"5m\" or a number of seconds",
+                          "must not be negative");
 }
 
 std::map<std::string, Setter> AgentSetters(AgentConfig* c, std::string* mode, std::string* start_at) {
   std::map<std::string, Setter> s;
   s["inputs"] = [c](const toml::node& n) -> std::optional<std::string> {
-    const toml::array* a = n.as_array();
-    if (a == nullptr) return "must be an array of paths or globs";
-    std::vector<std::string> v;
-    for (const toml::node& e : *a) {
-      if (!e.is_string()) return "must be an array of strings";
-      v.push_back(*e.value<std::string>());
-    }
-    c->inputs = std::move(v);
-    return std::nullopt;
+    if (n.as_array() == nullptr) return "must be an array of paths or globs";
+    return StrList(&c->inputs)(n);
   };
   s["follow"] = Bool(&c->follow);
   s["start_at"] = OneOf(start_at, {"head", "tail"});

@@ -5,13 +5,14 @@
 
 #include "absl/strings/str_cat.h"
 #include "util/strings.h"
+#include "util/toml_fields.h"
 
 namespace exfilter {
 namespace {
 
 absl::Status Bad(std::string_view key, const toml::node& node, std::string_view what) {
   return absl::InvalidArgumentError(absl::StrCat("generic.", ToAbsl(key), " (line ",
-                                                 node.source().begin.line, "): ", ToAbsl(what)));
+                                                 toml_fields::Line(node.source()), "): ", ToAbsl(what)));
 }
 
 std::string* PointerSlot(GenericMapping* m, std::string_view key) {
@@ -76,22 +77,25 @@ absl::Status LoadGenericMapping(const toml::table& table, GenericMapping* out) {
       if (absl::Status s = LoadOps(*ops, out); !s.ok()) return s;
       continue;
     }
-    const auto* s = node.as_string();
-    if (k == "name" || k == "time_format") {
-      if (s == nullptr) return Bad(k, node, "must be a string");
-      if (k == "name") {
-        out->name = s->get();
-      } else if (s->get() == "rfc3339") {
+    if (k == "name") {
+      if (auto err = toml_fields::Str(&out->name)(node)) return Bad(k, node, *err);
+      continue;
+    }
+    if (k == "time_format") {
+      std::string f;
+      if (auto err = toml_fields::Str(&f)(node)) return Bad(k, node, *err);
+      if (f == "rfc3339") {
         out->time_format = GenericTimeFormat::kRfc3339;
-      } else if (s->get() == "unix_s") {
+      } else if (f == "unix_s") {
         out->time_format = GenericTimeFormat::kUnixSeconds;
-      } else if (s->get() == "unix_ms") {
+      } else if (f == "unix_ms") {
         out->time_format = GenericTimeFormat::kUnixMillis;
       } else {
         return Bad(k, node, "must be rfc3339, unix_s or unix_ms");
       }
       continue;
     }
+    const auto* s = node.as_string();
     std::string* slot = PointerSlot(out, k);
     if (slot == nullptr) return Bad(k, node, "unknown key");
     if (s == nullptr) return Bad(k, node, "must be a JSON pointer string");
@@ -104,7 +108,7 @@ absl::Status LoadGenericMapping(const toml::table& table, GenericMapping* out) {
                              {"op", &out->op}}) {
     if (value->empty())
       return absl::InvalidArgumentError(
-          absl::StrCat("generic.", ToAbsl(name), " (line ", table.source().begin.line,
+          absl::StrCat("generic.", ToAbsl(name), " (line ", toml_fields::Line(table.source()),
                        "): required key missing"));
   }
   return absl::OkStatus();

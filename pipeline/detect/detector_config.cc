@@ -2,39 +2,23 @@
 #include "pipeline/detect/detector_config.h"
 
 #include <cmath>
-#include <functional>
 #include <optional>
 #include <string>
 
 #include "absl/strings/str_cat.h"
 #include "pipeline/detect/internal/user_table.h"
 #include "util/strings.h"
+#include "util/toml_fields.h"
 
 namespace exfilter {
 namespace {
 
-using Setter = std::function<std::optional<std::string>(const toml::node&)>;  // error or none
-
-std::string Where(std::string_view file, const toml::source_region& src) {
-  return absl::StrCat(ToAbsl(file), ":", static_cast<uint64_t>(src.begin.line));
-}
-
-// "15m", "2h", "1h30m", "7d" or a number of seconds.
-std::optional<absl::Duration> ParseDuration(const toml::node& n) {
-  if (auto i = n.value<int64_t>(); i && n.is_integer()) return absl::Seconds(*i);
-  if (auto f = n.value<double>(); f && n.is_floating_point()) return absl::Seconds(*f);
-  auto s = n.value<std::string>();
-  if (!s || s->empty()) return std::nullopt;
-  absl::Duration d;
-  if (s->back() == 'd') {
-    char* end = nullptr;
-    double days = std::strtod(s->c_str(), &end);
-    if (end != s->c_str() + s->size() - 1) return std::nullopt;
-    return absl::Hours(24) * days;
-  }
-  if (!absl::ParseDuration(*s, &d)) return std::nullopt;
-  return d;
-}
+using toml_fields::Bool;
+using toml_fields::Num;
+using toml_fields::Setter;
+using toml_fields::Str;
+using toml_fields::StrList;
+using toml_fields::Where;
 
 std::optional<absl::Time> ParseTime(const toml::node& n) {
   if (auto dt = n.value<toml::date_time>(); dt && n.is_date_time()) {
@@ -51,50 +35,9 @@ std::optional<absl::Time> ParseTime(const toml::node& n) {
   return t;
 }
 
-template <typename T>
-Setter Num(T* field, double lo, double hi) {
-  return [=](const toml::node& n) -> std::optional<std::string> {
-    auto v = n.value<double>();
-    if (!v || !(n.is_integer() || n.is_floating_point()) || *v < lo || *v > hi) {
-      return absl::StrCat("must be a number in [", lo, ", ", hi, "]");
-    }
-    *field = static_cast<T>(*v);
-    return std::nullopt;
-  };
-}
 Setter Dur(absl::Duration* field) {
-  return [=](const toml::node& n) -> std::optional<std::string> {
-    auto d = ParseDuration(n);
-    if (!d || *d < absl::ZeroDuration()) return "must be a duration such as \"15m\", \"2h\", \"7d\"";
-    *field = *d;
-    return std::nullopt;
-  };
-}
-Setter Bool(bool* field) {
-  return [=](const toml::node& n) -> std::optional<std::string> {
-    if (!n.is_boolean()) return "must be true or false";
-    *field = *n.value<bool>();
-    return std::nullopt;
-  };
-}
-Setter Str(std::string* field) {
-  return [=](const toml::node& n) -> std::optional<std::string> {
-    if (!n.is_string()) return "must be a string";
-    *field = *n.value<std::string>();
-    return std::nullopt;
-  };
-}
-Setter StrList(std::vector<std::string>* field) {
-  return [=](const toml::node& n) -> std::optional<std::string> {
-    const toml::array* a = n.as_array();
-    if (a == nullptr) return "must be an array of strings";
-    field->clear();
-    for (const toml::node& e : *a) {
-      if (!e.is_string()) return "must be an array of strings";
-      field->push_back(*e.value<std::string>());
-    }
-    return std::nullopt;
-  };
+  static constexpr const char* kBad = "must be a duration such as \"15m\", \"2h\", \"7d\"";
+  return toml_fields::Dur(field, kBad, kBad);
 }
 Setter TimeOf(absl::Time* field) {
   return [=](const toml::node& n) -> std::optional<std::string> {
