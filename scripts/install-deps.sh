@@ -9,7 +9,7 @@ packages=(
   clang libclang-rt-14-dev
   libsimdjson-dev libabsl-dev libconcurrentqueue-dev libzstd-dev zstd libxxhash-dev
   libgtest-dev libgmock-dev libbenchmark-dev
-  libcli11-dev libtomlplusplus-dev
+  libcli11-dev libtomlplusplus-dev prometheus-cpp-dev curl
   jq python3 procps
 )
 
