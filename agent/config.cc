@@ -7,6 +7,7 @@
 #include <map>
 
 #include "absl/strings/str_cat.h"
+#include "agent/metrics.h"
 #include "parsers/chunk_parser.h"
 #include "util/strings.h"
 #include "util/toml_fields.h"
@@ -28,7 +29,8 @@ Setter Duration(absl::Duration* field) {
                           "must not be negative");
 }
 
-std::map<std::string, Setter> AgentSetters(AgentConfig* c, std::string* mode, std::string* start_at) {
+std::map<std::string, Setter> AgentSetters(AgentConfig* c, std::string* mode, std::string* start_at,
+                                           std::string* on_blocked) {
   std::map<std::string, Setter> s;
   s["inputs"] = [c](const toml::node& n) -> std::optional<std::string> {
     if (n.as_array() == nullptr) return "must be an array of paths or globs";
@@ -54,21 +56,37 @@ std::map<std::string, Setter> AgentSetters(AgentConfig* c, std::string* mode, st
   s["output_compress"] = Bool(&c->output_compress);
   s["coverage_interval"] = Duration(&c->coverage_interval);
   s["coverage_gap"] = Duration(&c->coverage_gap);
+  s["on_blocked"] = OneOf(on_blocked, {"block", "drop"});
   return s;
+}
+
+absl::Status LoadMetricsTable(const toml::node& m, std::string_view file, AgentConfig* c) {
+  const toml::table* t = m.as_table();
+  if (t == nullptr) return absl::InvalidArgumentError(absl::StrCat(Where(file, m.source()), ": 'metrics' must be a table"));
+  for (const auto& [key, node] : *t) {
+    if (key.str() != "listen") {
+      return absl::InvalidArgumentError(absl::StrCat(Where(file, node.source()), ": unknown key '",
+                                                     std::string(key.str()), "' in [metrics]"));
+    }
+    std::optional<std::string> err = Str(&c->metrics_listen)(node);
+    if (!err && !ValidMetricsAddress(c->metrics_listen)) err = "must be HOST:PORT, e.g. \"127.0.0.1:9464\"";
+    if (err) return absl::InvalidArgumentError(absl::StrCat(Where(file, node.source()), ": metrics.listen ", *err));
+  }
+  return absl::OkStatus();
 }
 
 }  // namespace
 
 absl::Status LoadConfigTable(const toml::table& root, std::string_view file, AgentConfig* config) {
   AgentConfig c = *config;
-  static const char* kKnown[] = {"agent", "detector", "suppress", "maintenance", "generic"};
+  static const char* kKnown[] = {"agent", "metrics", "detector", "suppress", "maintenance", "generic"};
   for (const auto& [key, node] : root) {
     bool known = false;
     for (const char* k : kKnown) known = known || key.str() == k;
     if (!known) {
       return absl::InvalidArgumentError(absl::StrCat(
           Where(file, node.source()), ": unknown key '", std::string(key.str()),
-          "' (known tables: [agent], [detector], [[suppress]], [[maintenance]], [generic])"));
+          "' (known tables: [agent], [metrics], [detector], [[suppress]], [[maintenance]], [generic])"));
     }
   }
   if (const toml::node* a = root.get("agent")) {
@@ -76,7 +94,8 @@ absl::Status LoadConfigTable(const toml::table& root, std::string_view file, Age
     if (t == nullptr) return absl::InvalidArgumentError(absl::StrCat(Where(file, a->source()), ": 'agent' must be a table"));
     std::string mode = c.annotate ? "annotate" : "filter";
     std::string start_at = c.from_tail ? "tail" : "head";
-    auto setters = AgentSetters(&c, &mode, &start_at);
+    std::string on_blocked = c.drop_when_blocked ? "drop" : "block";
+    auto setters = AgentSetters(&c, &mode, &start_at, &on_blocked);
     for (const auto& [key, node] : *t) {
       auto it = setters.find(std::string(key.str()));
       if (it == setters.end()) {
@@ -90,6 +109,10 @@ absl::Status LoadConfigTable(const toml::table& root, std::string_view file, Age
     }
     c.annotate = mode == "annotate";
     c.from_tail = start_at == "tail";
+    c.drop_when_blocked = on_blocked == "drop";
+  }
+  if (const toml::node* m = root.get("metrics")) {
+    if (absl::Status s = LoadMetricsTable(*m, file, &c); !s.ok()) return s;
   }
   if (absl::Status s = LoadDetectorConfig(root, &c.detector, file); !s.ok()) return s;
   if (const toml::node* g = root.get("generic")) {
@@ -129,6 +152,9 @@ absl::Status ValidateAgentConfig(const AgentConfig& c) {
     return absl::InvalidArgumentError("--format generic needs a [generic] mapping in the config file");
   }
   if (c.follow && c.inputs.empty()) return absl::InvalidArgumentError("--follow needs FILE or GLOB arguments");
+  if (!c.metrics_listen.empty() && !ValidMetricsAddress(c.metrics_listen)) {
+    return absl::InvalidArgumentError(absl::StrCat("--metrics '", c.metrics_listen, "' must be HOST:PORT, e.g. 127.0.0.1:9464"));
+  }
   if (c.memory_budget_bytes < 4 * c.chunk_bytes) {
     return absl::InvalidArgumentError("memory_budget_bytes must hold at least 4 chunks (4 x chunk_bytes)");
   }

@@ -1,5 +1,5 @@
 // AgentConfig: everything `exfilter` (the agent) runs with, settable from the
-// command line and from the [agent] table of the TOML config file; the
+// command line and from the [agent] and [metrics] tables of the TOML config file; the
 // detector's tables ([detector], [[suppress]], [[maintenance]]) and the
 // parser's [generic] table are loaded by their own modules. Unknown tables or
 // keys and bad values are refused with "FILE:LINE: ..." messages.
@@ -42,6 +42,8 @@ struct AgentConfig {
   bool output_compress = false;          // zstd-compress rotated output files
   absl::Duration coverage_interval = absl::ZeroDuration();  // 0 = no coverage records
   absl::Duration coverage_gap = absl::Hours(1);  // silent service/tenant longer than this: gap record
+  std::string metrics_listen;            // [metrics] listen / --metrics: HOST:PORT; empty = no endpoint
+  bool drop_when_blocked = false;        // on_blocked = "drop": drop output instead of pausing input
 
   DetectorConfig detector;
   std::optional<GenericMapping> generic;

@@ -58,7 +58,7 @@ void DetectStage::Consume(Chunk& chunk, std::string* out) {
   records_.clear();
   if (n > 0) detector_->ObserveBatch(p.events, p.decisions.data(), &records_);
   size_t rec = 0, bad = 0;
-  uint64_t forwarded = 0, suppressed = 0;
+  uint64_t forwarded = 0, suppressed = 0, late = 0;
   int64_t newest = 0;
   const DetectorConfig* cfg = &detector_->config();
   for (size_t i = 0; i < n; ++i) {
@@ -71,7 +71,11 @@ void DetectStage::Consume(Chunk& chunk, std::string* out) {
       AppendForwarded(std::string_view(chunk.bytes() + p.raws[i].first, p.raws[i].second), d, out, cfg);
     }
     forwarded += d.forward;
-    suppressed += d.suppress_rule != kNoSuppressRule;
+    late += d.late;
+    if (d.suppress_rule != kNoSuppressRule) {
+      ++suppressed;
+      if (d.suppress_rule < PipelineCounters::kRuleSlots) counters_->Add(counters_->suppressed_by_rule[d.suppress_rule], 1);
+    }
     newest = std::max(newest, p.events[i].time_ms);
     for (; rec < records_.size() && records_[rec].event_index <= i; ++rec) AppendRecord(records_[rec], out);
   }
@@ -82,6 +86,7 @@ void DetectStage::Consume(Chunk& chunk, std::string* out) {
   if (options_.dead_letter != nullptr) counters_->Add(counters_->dead_letters, p.bad.size());
   counters_->Add(counters_->forwarded, forwarded);
   counters_->Add(counters_->suppressed, suppressed);
+  counters_->Add(counters_->late, late);
   counters_->Add(counters_->summaries, records_.size());
   if (newest > counters_->last_event_ms.load(std::memory_order_relaxed)) counters_->last_event_ms.store(newest);
   if (chunk.source >= offsets_.size()) offsets_.resize(chunk.source + 1, 0);
@@ -106,7 +111,7 @@ void DetectStage::Finish(std::string* out) {
     for (const DetectorRecord& r : records_) AppendRecord(r, out);
     counters_->Add(counters_->summaries, records_.size());
   }
-  if (!options_.checkpoint_path.empty()) Checkpoint(out);
+  if (!options_.checkpoint_path.empty()) Checkpoint(out, /*final=*/true);
   if (!dead_.empty() && options_.dead_letter != nullptr) {
     (void)options_.dead_letter->Write(dead_);
     (void)options_.dead_letter->Flush();
@@ -114,11 +119,14 @@ void DetectStage::Finish(std::string* out) {
   }
 }
 
-void DetectStage::Checkpoint(std::string* out) {
+void DetectStage::Checkpoint(std::string* out, bool final) {
   next_checkpoint_ = absl::Now() + options_.checkpoint_interval;
   // Output before the offsets: the checkpoint never moves past what the sink
-  // has not accepted (at-least-once output).
-  absl::Status s = pipeline_ != nullptr ? pipeline_->SyncOutput(out) : absl::OkStatus();
+  // has not accepted (at-least-once output). In drop mode a blocked sink
+  // makes SyncOutput give up: this checkpoint is skipped, the next interval
+  // tries again (dropped lines count as handled).
+  absl::Status s = pipeline_ != nullptr ? pipeline_->SyncOutput(out, final) : absl::OkStatus();
+  if (absl::IsResourceExhausted(s) && !final) return;
   if (s.ok() && !dead_.empty() && options_.dead_letter != nullptr) {
     s = options_.dead_letter->Write(dead_);
     if (s.ok()) s = options_.dead_letter->Flush();

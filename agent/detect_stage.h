@@ -107,7 +107,7 @@ class DetectStage : public OrderedStage {
   absl::Status last_checkpoint_status() const { return checkpoint_status_; }
 
  private:
-  void Checkpoint(std::string* out);
+  void Checkpoint(std::string* out, bool final = false);
   void ApplyReload();
 
   StageOptions options_;

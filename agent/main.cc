@@ -30,7 +30,7 @@ struct Flags {
   std::string output;
   std::string mode;
   int threads = 0;
-  std::string state_dir, dead_letter, format, config;
+  std::string state_dir, dead_letter, format, config, metrics, on_blocked;
   uint64_t max_line_bytes = 0;
   uint64_t memory_budget = 0;
   double stats_interval = 0;
@@ -66,6 +66,9 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(uint64_t{1} << 20, uint64_t{64} << 30));
   app.add_option("--stats-interval", f.stats_interval, "seconds between stats lines on stderr (0 = only at exit)")
       ->check(CLI::Range(0.0, 86400.0));
+  app.add_option("--metrics", f.metrics, "serve Prometheus metrics and /healthz on HOST:PORT (e.g. 127.0.0.1:9464)");
+  app.add_option("--on-blocked", f.on_blocked, "when the output blocks: block (pause input, default) or drop (count)")
+      ->check(CLI::IsMember({"block", "drop"}));
   app.add_flag("-q,--quiet", f.quiet, "no summary line on stderr at exit");
   app.add_flag("-V,--version", f.version, "print the version and exit");
 #ifdef EXFILTER_HAVE_INSPECT
@@ -114,6 +117,8 @@ int main(int argc, char** argv) {
   if (app.count("--memory-budget")) cfg.memory_budget_bytes = f.memory_budget;
   if (app.count("--stats-interval")) cfg.stats_interval = absl::Seconds(f.stats_interval);
   if (app.count("--quiet")) cfg.quiet = f.quiet;
+  if (app.count("--metrics")) cfg.metrics_listen = f.metrics;
+  if (app.count("--on-blocked")) cfg.drop_when_blocked = f.on_blocked == "drop";
   if (f.check_config) {
     absl::Status s = ValidateAgentConfig(cfg);
     if (!s.ok()) {

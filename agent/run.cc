@@ -13,7 +13,9 @@
 #include <thread>
 
 #include "absl/strings/str_cat.h"
+#include "agent/control.h"
 #include "agent/detect_stage.h"
+#include "agent/metrics.h"
 #include "pipeline/detect/checkpoint.h"
 #include "pipeline/file_source.h"
 #include "pipeline/reader.h"
@@ -82,8 +84,6 @@ const char* MapRegularFile(const std::string& path, std::vector<std::pair<void*,
 
 struct Signals {
   std::atomic<bool> stop{false};
-  std::atomic<bool> done{false};
-  std::thread thread;
 };
 
 }  // namespace
@@ -177,42 +177,37 @@ int RunAgent(const AgentConfig& cfg, const std::string& config_file) {
   pipe_opt.workers = cfg.threads > 0 ? cfg.threads : std::max(1u, std::thread::hardware_concurrency());
   pipe_opt.chunk_bytes = cfg.chunk_bytes;
   pipe_opt.budget_bytes = cfg.memory_budget_bytes;
+  pipe_opt.drop_when_blocked = cfg.drop_when_blocked;
   Pipeline pipeline(
       pipe_opt, [&] { return std::make_unique<DetectWorker>(popt, &builders, &counters); },
       [] { return std::make_unique<DetectPayload>(); }, &stage, sink->get(), &counters);
   stage.set_pipeline(&pipeline);
 
   const absl::Time start = absl::Now();
-  sig.thread = std::thread([&] {
-    absl::Time last = start, next_stats = start + cfg.stats_interval;
-    uint64_t prev_bytes = 0, prev_events = 0;
-    const timespec wait{0, 100 * 1000 * 1000};
-    while (!sig.done.load()) {
-      int s = sigtimedwait(&set, nullptr, &wait);
-      if (s == SIGTERM || s == SIGINT) sig.stop.store(true);
-      if (s == SIGHUP) {
-        AgentConfig fresh;
-        absl::Status st = config_file.empty() ? absl::FailedPreconditionError("no --config file to reload")
-                                              : LoadConfigFile(config_file, &fresh);
-        absl::StatusOr<std::unique_ptr<EventBuilder>> b =
-            st.ok() ? EventBuilder::Create(fresh.detector) : absl::StatusOr<std::unique_ptr<EventBuilder>>(st);
-        if (!b.ok()) {
-          Warn(absl::StrCat("config reload refused, keeping the running config: ", b.status().message()));
-        } else {
-          builders.Set(std::shared_ptr<const EventBuilder>(std::move(*b)));
-          stage.RequestReload(fresh.detector);
-        }
-      }
-      absl::Time now = absl::Now();
-      if (cfg.stats_interval > absl::ZeroDuration() && now >= next_stats) {
-        Warn(counters.StatsLine(absl::ToDoubleSeconds(now - last), prev_bytes, prev_events, absl::ToUnixMillis(now)).substr(10));
-        prev_bytes = counters.bytes_read.load();
-        prev_events = counters.events.load();
-        last = now;
-        next_stats = now + cfg.stats_interval;
-      }
+  std::unique_ptr<MetricsExporter> metrics;
+  if (!cfg.metrics_listen.empty()) {
+    std::vector<std::string> rule_names;
+    for (const SuppressRule& r : cfg.detector.suppress) rule_names.push_back(r.name);
+    absl::StatusOr<std::unique_ptr<MetricsExporter>> m = MetricsExporter::Start(cfg.metrics_listen, rule_names);
+    if (!m.ok()) {
+      Warn(std::string(m.status().message()));
+      return kExitUsage;
     }
-  });
+    metrics = std::move(*m);
+    if (!cfg.quiet) Warn(absl::StrCat("metrics on port ", metrics->port(), " (/metrics, /healthz)"));
+  }
+  ControlContext control_ctx;
+  control_ctx.config = &cfg;
+  control_ctx.config_file = config_file;
+  control_ctx.signals = set;
+  control_ctx.counters = &counters;
+  control_ctx.pipeline = &pipeline;
+  control_ctx.stage = &stage;
+  control_ctx.builders = &builders;
+  control_ctx.metrics = metrics.get();
+  control_ctx.stop = &sig.stop;
+  ControlThread control(control_ctx);
+  control.Start();
 
   pipeline.Start();
   int rc = kExitOk;
@@ -272,8 +267,7 @@ int RunAgent(const AgentConfig& cfg, const std::string& config_file) {
   }
   absl::Status sink_status = pipeline.CloseInput();
   for (auto [p, n] : mapped) munmap(p, n);
-  sig.done.store(true);
-  sig.thread.join();
+  control.Stop();
   if (!sink_status.ok()) {
     Warn(absl::StrCat("output failed, events after the failure were not written: ", sink_status.message()));
     rc = kExitRuntime;
@@ -282,6 +276,9 @@ int RunAgent(const AgentConfig& cfg, const std::string& config_file) {
   if (!cfg.quiet) {
     const absl::Time now = absl::Now();
     Warn(counters.StatsLine(absl::ToDoubleSeconds(now - start), 0, 0, 0).substr(10));
+  }
+  if (cfg.drop_when_blocked && counters.dropped.load() > 0) {
+    Warn(absl::StrCat("dropped ", counters.dropped.load(), " output lines while the output was blocked (--on-blocked drop)"));
   }
   return rc;
 }

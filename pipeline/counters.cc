@@ -31,10 +31,10 @@ std::string PipelineCounters::StatsLine(double elapsed_s, uint64_t prev_bytes, u
   const double secs = elapsed_s > 0 ? elapsed_s : 1e-9;
   std::string line = absl::StrFormat(
       "exfilter: events=%d bytes=%d events/s=%.0f MB/s=%.1f forwarded=%d suppressed=%d summaries=%d "
-      "queue_full=%d output_waits=%d sink_retries=%d dead_letters=%d",
+      "late=%d queue_full=%d output_waits=%d sink_retries=%d dead_letters=%d dropped=%d",
       ev, bytes, (ev - prev_events) / secs, (bytes - prev_bytes) / secs / 1e6, Get(forwarded),
-      Get(suppressed), Get(summaries), Get(queue_full), Get(output_waits), Get(sink_retries),
-      Get(dead_letters));
+      Get(suppressed), Get(summaries), Get(late), Get(queue_full), Get(output_waits), Get(sink_retries),
+      Get(dead_letters), Get(dropped));
   const int64_t last = last_event_ms.load(std::memory_order_relaxed);
   if (last > 0 && now_ms > 0) absl::StrAppend(&line, " lag_s=", (now_ms - last) / 1000);
   absl::StrAppend(&line, " errors=", TotalErrors());

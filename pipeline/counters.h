@@ -37,6 +37,12 @@ struct PipelineCounters {
   std::atomic<uint64_t> sink_retries{0};
   std::atomic<uint64_t> dead_letters{0};
   std::atomic<uint64_t> checkpoints{0};
+  std::atomic<uint64_t> late{0};     // events older than the detector's allowed lateness
+  std::atomic<uint64_t> dropped{0};  // drop mode: output lines dropped while the sink was blocked
+  // Events suppressed per rule (DetectorConfig::suppress index); rules past
+  // the last slot count only in `suppressed`.
+  static constexpr int kRuleSlots = 32;
+  std::atomic<uint64_t> suppressed_by_rule[kRuleSlots] = {};
   std::atomic<int64_t> last_event_ms{0};  // newest event time seen (lag = now - this)
   std::atomic<uint64_t> errors[kNumErrorKinds] = {};
 

@@ -121,6 +121,21 @@ void Pipeline::WorkerLoop(int /*index*/) {
   }
 }
 
+double Pipeline::BudgetFill() const {
+  const double free = static_cast<double>(free_q_.size_approx());
+  return std::clamp(1.0 - free / static_cast<double>(chunks_.size()), 0.0, 1.0);
+}
+
+double Pipeline::OutputFill() const {
+  const double free = static_cast<double>(out_free_q_.size_approx());
+  return std::clamp(1.0 - free / static_cast<double>(out_blocks_.size()), 0.0, 1.0);
+}
+
+Pipeline::OutBlock* Pipeline::TryTakeOutBlock() {
+  OutBlock* b = nullptr;
+  return out_free_q_.try_dequeue(b) ? b : nullptr;
+}
+
 Pipeline::OutBlock* Pipeline::TakeOutBlock() {
   OutBlock* b = nullptr;
   if (!out_free_q_.try_dequeue(b)) {
@@ -132,7 +147,12 @@ Pipeline::OutBlock* Pipeline::TakeOutBlock() {
 
 void Pipeline::SendOutput(std::string* out, moodycamel::ProducerToken& token) {
   if (out->empty()) return;
-  OutBlock* b = TakeOutBlock();
+  OutBlock* b = options_.drop_when_blocked ? TryTakeOutBlock() : TakeOutBlock();
+  if (b == nullptr) {  // drop mode, the sink is behind: count the lines and let them go
+    counters_->Add(counters_->dropped, static_cast<uint64_t>(std::count(out->begin(), out->end(), '\n')));
+    out->clear();
+    return;
+  }
   b->data.clear();
   b->data.swap(*out);  // *out inherits the block's old capacity
   b->barrier = 0;
@@ -140,15 +160,22 @@ void Pipeline::SendOutput(std::string* out, moodycamel::ProducerToken& token) {
   out_q_.enqueue(token, b);
 }
 
-absl::Status Pipeline::SyncOutput(std::string* out) {
+absl::Status Pipeline::SyncOutput(std::string* out, bool wait) {
   SendOutput(out, *ordered_out_token_);
-  OutBlock* b = TakeOutBlock();
+  const bool may_give_up = options_.drop_when_blocked && !wait;
+  OutBlock* b = may_give_up ? TryTakeOutBlock() : TakeOutBlock();
+  if (b == nullptr) return absl::ResourceExhaustedError("output blocked");
   b->data.clear();
   b->barrier = ++barrier_sent_;
   b->stop = false;
   out_q_.enqueue(*ordered_out_token_, b);
   std::unique_lock<std::mutex> lock(sync_mu_);
-  sync_cv_.wait(lock, [&] { return barrier_acked_ >= barrier_sent_; });
+  auto flushed = [&] { return barrier_acked_ >= barrier_sent_; };
+  if (!may_give_up) {
+    sync_cv_.wait(lock, flushed);
+  } else if (!sync_cv_.wait_for(lock, absl::ToChronoNanoseconds(options_.sync_timeout), flushed)) {
+    return sink_status_.ok() ? absl::ResourceExhaustedError("output blocked") : sink_status_;
+  }
   return sink_status_;
 }
 

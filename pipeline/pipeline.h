@@ -10,7 +10,10 @@
 //
 // Backpressure: when the sink blocks, out blocks run out, the ordered stage
 // waits, chunks stop coming back and the reader waits (counted in
-// queue_full). Nothing is dropped.
+// queue_full). Nothing is dropped, unless drop_when_blocked is set: then
+// output the writer has no free block for is dropped and counted (`dropped`,
+// in lines), so the ordered stage and the reader keep going, and SyncOutput
+// gives up after sync_timeout instead of waiting for a stuck sink.
 // Thread safety: AcquireChunk/SubmitChunk/CloseInput from one reader thread;
 // SyncOutput only from the ordered stage (inside its callbacks).
 #pragma once
@@ -61,6 +64,8 @@ struct PipelineOptions {
   size_t chunk_bytes = 256 << 10;
   size_t budget_bytes = 32 << 20;  // chunk pool; output blocks add budget/8
   absl::Duration tick = absl::Milliseconds(200);
+  bool drop_when_blocked = false;  // --on-blocked drop
+  absl::Duration sync_timeout = absl::Milliseconds(500);  // drop mode: SyncOutput waits at most this
 };
 
 class Pipeline {
@@ -81,8 +86,15 @@ class Pipeline {
   absl::Status CloseInput();
 
   // Ordered stage only: sends `*out` and waits until the writer has written
-  // and flushed everything sent so far. Clears *out.
-  absl::Status SyncOutput(std::string* out);
+  // and flushed everything sent so far. Clears *out. In drop mode, returns
+  // ResourceExhaustedError (nothing wrong with the sink; try later) when the
+  // writer is blocked: no free output block, or no flush within sync_timeout;
+  // `wait` (shutdown) waits as in block mode.
+  absl::Status SyncOutput(std::string* out, bool wait = false);
+
+  // Any thread (approximate): share of the chunk pool / output blocks in use.
+  double BudgetFill() const;
+  double OutputFill() const;
 
   size_t chunk_count() const { return chunks_.size(); }
   size_t ChunkBytes() const { return options_.chunk_bytes; }
@@ -98,6 +110,7 @@ class Pipeline {
   void WriterLoop();
   void SendOutput(std::string* out, moodycamel::ProducerToken& token);
   OutBlock* TakeOutBlock();
+  OutBlock* TryTakeOutBlock();  // nullptr when none is free
 
   PipelineOptions options_;
   WorkerFactory make_worker_;

@@ -258,6 +258,67 @@ blocked_output)
   echo "rss while blocked: ${rss} KB"
   [ "$rss" -lt 200000 ] || fail "memory while blocked ${rss} KB"
   ;;
+metrics)
+  # --metrics on a free port (0): the counters of the stats line, per kind and per rule, and /healthz.
+  printf '[agent]\npoll_interval = "50ms"\nmode = "annotate"\n[metrics]\nlisten = "127.0.0.1:0"\n[[suppress]]\nname = "user1-migration"\nusers = ["user1@corp.com"]\n' > c.toml
+  : > app.log
+  "$BIN" -F -c c.toml --stats-interval 0.1 app.log -o file:out.ndjson 2> err.txt &
+  pid=$!
+  wait_for 'grep -q "metrics on port" err.txt'
+  port=$(grep -o 'metrics on port [0-9]*' err.txt | awk '{print $4}')
+  m() { curl -sf "http://127.0.0.1:$port/metrics" | grep "^$1 " | awk '{print $2}'; }
+  expect_eq "$(m exfilter_up)" 1 "up before any input"
+  events 0 10 >> app.log                    # user0..user6: user1 has ev-1 and ev-8
+  printf '{"CreationTime":"2026-11-30T10:00:00","Operation":"FileUploaded","UserId":"bad\xff@y.z","Id":"bad"}\n' >> app.log
+  printf '{"CreationTime":"2026-11-30T10:00:00","Operation":\n' >> app.log
+  events 10 4 >> app.log                    # ev-10..13: user1 has none
+  wait_for '[ "$(m exfilter_events_total)" == 14 ] && [ "$(m exfilter_output_bytes_total)" -gt 0 ]'
+  expect_eq "$(m exfilter_input_bytes_total)" "$(stat -c %s app.log)" "bytes"
+  expect_eq "$(m 'exfilter_parse_errors_total{kind="invalid_utf8"}')" 1 "invalid_utf8"
+  [ "$(m 'exfilter_parse_errors_total{kind="malformed_json"}')" == 1 ] || [ "$(m 'exfilter_parse_errors_total{kind="truncated"}')" == 1 ] ||
+    fail "the cut line is counted: $(curl -s "http://127.0.0.1:$port/metrics" | grep parse_errors)"
+  expect_eq "$(m exfilter_suppressed_total)" 2 "suppressed"
+  expect_eq "$(m 'exfilter_suppressed_by_rule_total{index="0",rule="user1-migration"}')" 2 "suppressed by rule"
+  expect_eq "$(m exfilter_dropped_total)" 0 "nothing dropped"
+  expect_eq "$(m exfilter_output_bytes_total)" "$(stat -c %s out.ndjson)" "output bytes"
+  curl -sf "http://127.0.0.1:$port/healthz" | grep -q '^exfilter_up 1$' || fail "/healthz"
+  progress=$(curl -sf "http://127.0.0.1:$port/healthz" | awk '/^exfilter_last_progress_timestamp_seconds/ {print int($2)}')
+  [ "$progress" -ge "$(($(date +%s) - 60))" ] || fail "last progress $progress is not recent"
+  kill -TERM $pid; wait $pid; expect_eq $? 0 "SIGTERM exit"
+  expect_eq "$(stat_of events err.txt)" 14 "stderr agrees"
+  expect_eq "$(stat_of suppressed err.txt)" 2 "stderr suppressed"
+  # A port that is taken is refused at start.
+  "$BIN" -F --metrics "127.0.0.1:$port" app.log > /dev/null 2> /dev/null &
+  pid2=$!
+  wait_for '[ "$(curl -s -o /dev/null -w %{http_code} "http://127.0.0.1:$port/metrics")" == 200 ]'
+  "$BIN" -F --metrics "127.0.0.1:$port" app.log > /dev/null 2> e2.txt; expect_eq $? 2 "port in use"
+  grep -q "cannot listen for metrics on 127.0.0.1:$port" e2.txt || fail "port message: $(cat e2.txt)"
+  kill -TERM $pid2; wait $pid2
+  "$BIN" --metrics localhost < /dev/null 2> e3.txt; expect_eq $? 2 "bad address"
+  ;;
+drop_mode)
+  # --on-blocked drop: with the output blocked, input keeps flowing; every line is delivered or counted.
+  "$BIN" gen --size 40M --seed 4 -o - > big.ndjson 2> /dev/null
+  "$BIN" --mode annotate -t 2 big.ndjson > all.ndjson 2> ref.txt
+  n=$(lines all.ndjson)                   # one output line per event (some input lines hold several)
+  expect_eq "$(stat_of events ref.txt)" "$n" "reference run"
+  mkfifo pipe
+  "$BIN" --mode annotate --on-blocked drop --memory-budget 4194304 -t 2 --stats-interval 0.1 big.ndjson > pipe 2> err.txt &
+  pid=$!
+  exec 3< pipe
+  wait_for '[ "$(stat_of events err.txt)" == "$n" ]'   # read to the end while nobody reads the output
+  cat <&3 > out.ndjson
+  wait $pid; expect_eq $? 0 "exit"
+  dropped=$(stat_of dropped err.txt)
+  [ "$dropped" -gt 0 ] || fail "nothing dropped"
+  expect_eq "$(( $(lines out.ndjson) + dropped ))" "$n" "delivered + dropped"
+  grep -q "dropped $dropped output lines while the output was blocked" err.txt || fail "final drop line: $(tail -2 err.txt)"
+  # Delivered lines are whole lines of the unblocked output.
+  expect_eq "$(comm -13 <(sort all.ndjson) <(sort out.ndjson) | wc -l)" 0 "delivered lines not in the unblocked output"
+  # Unblocked, drop mode drops nothing.
+  "$BIN" --mode annotate --on-blocked drop -t 2 big.ndjson 2> err2.txt | cmp -s - all.ndjson || fail "drop mode output differs when not blocked"
+  expect_eq "$(stat_of dropped err2.txt)" 0 "nothing dropped when unblocked"
+  ;;
 file_output_rotation)
   events 0 400 > in.ndjson
   "$BIN" --mode annotate -q -c <(printf '[agent]\noutput_rotate_bytes = 40000\noutput_keep_files = 50\n') in.ndjson -o file:out.ndjson

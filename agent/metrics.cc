@@ -1,0 +1,175 @@
+#include "agent/metrics.h"
+
+#include <exception>
+#include <utility>
+
+#include <prometheus/counter.h>
+#include <prometheus/exposer.h>
+#include <prometheus/gauge.h>
+#include <prometheus/registry.h>
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+
+namespace exfilter {
+
+struct MetricsExporter::Impl {
+  using Counter = prometheus::Counter;
+  using Gauge = prometheus::Gauge;
+
+  std::shared_ptr<prometheus::Registry> registry = std::make_shared<prometheus::Registry>();
+  std::shared_ptr<prometheus::Registry> health = std::make_shared<prometheus::Registry>();
+  std::unique_ptr<prometheus::Exposer> exposer;
+
+  Counter* events = nullptr;
+  Counter* bytes = nullptr;
+  Counter* forwarded = nullptr;
+  Counter* suppressed = nullptr;
+  Counter* summaries = nullptr;
+  Counter* late = nullptr;
+  Counter* dropped = nullptr;
+  Counter* output_bytes = nullptr;
+  Counter* queue_full = nullptr;
+  Counter* output_waits = nullptr;
+  Counter* sink_retries = nullptr;
+  Counter* dead_letters = nullptr;
+  Counter* checkpoints = nullptr;
+  Counter* errors[kNumErrorKinds] = {};
+  std::vector<Counter*> by_rule;
+  Gauge* lag = nullptr;
+  Gauge* last_event = nullptr;
+  Gauge* budget_fill = nullptr;
+  Gauge* output_fill = nullptr;
+  Gauge* up[2] = {};             // /metrics, /healthz
+  Gauge* last_progress[2] = {};  // /metrics, /healthz
+  uint64_t seen_bytes = 0, seen_events = 0;
+
+  Counter* AddCounter(const std::string& name, const std::string& help) {
+    return &prometheus::BuildCounter().Name(name).Help(help).Register(*registry).Add({});
+  }
+  Gauge* AddGauge(prometheus::Registry& r, const std::string& name, const std::string& help) {
+    return &prometheus::BuildGauge().Name(name).Help(help).Register(r).Add({});
+  }
+  void Build(const std::vector<std::string>& rule_names);
+};
+
+namespace {
+
+// Counters only grow: the registry follows the atomic by the difference.
+void Follow(prometheus::Counter* c, uint64_t value) {
+  const double delta = static_cast<double>(value) - c->Value();
+  if (delta > 0) c->Increment(delta);
+}
+
+}  // namespace
+
+void MetricsExporter::Impl::Build(const std::vector<std::string>& rule_names) {
+  events = AddCounter("exfilter_events_total", "Input events parsed.");
+  bytes = AddCounter("exfilter_input_bytes_total", "Input bytes read.");
+  forwarded = AddCounter("exfilter_forwarded_total", "Events forwarded as anomalous.");
+  suppressed = AddCounter("exfilter_suppressed_total", "Events matched by a suppression or maintenance rule.");
+  summaries = AddCounter("exfilter_records_total", "Detector records written (incident summaries and others).");
+  late = AddCounter("exfilter_late_events_total", "Events older than the allowed lateness.");
+  dropped = AddCounter("exfilter_dropped_total", "Output lines dropped while the sink was blocked (--on-blocked drop).");
+  output_bytes = AddCounter("exfilter_output_bytes_total", "Bytes the sink accepted.");
+  queue_full = AddCounter("exfilter_queue_full_total", "Times the reader waited for the memory budget (backpressure).");
+  output_waits = AddCounter("exfilter_output_waits_total", "Times the ordered stage waited for the writer.");
+  sink_retries = AddCounter("exfilter_sink_retries_total", "Sink retries.");
+  dead_letters = AddCounter("exfilter_dead_letters_total", "Lines written to the dead-letter file.");
+  checkpoints = AddCounter("exfilter_checkpoints_total", "Checkpoints written.");
+  auto& err = prometheus::BuildCounter()
+                  .Name("exfilter_parse_errors_total")
+                  .Help("Input lines that could not be parsed, by kind.")
+                  .Register(*registry);
+  for (int k = 0; k < kNumErrorKinds; ++k) errors[k] = &err.Add({{"kind", ErrorKindName(static_cast<ErrorKind>(k))}});
+  auto& rules = prometheus::BuildCounter()
+                    .Name("exfilter_suppressed_by_rule_total")
+                    .Help("Events suppressed, by rule (names as configured at start).")
+                    .Register(*registry);
+  for (size_t i = 0; i < rule_names.size() && i < PipelineCounters::kRuleSlots; ++i) {
+    by_rule.push_back(&rules.Add({{"rule", rule_names[i]}, {"index", absl::StrCat(i)}}));
+  }
+  lag = AddGauge(*registry, "exfilter_lag_seconds", "Wall time minus the newest event time seen.");
+  last_event = AddGauge(*registry, "exfilter_last_event_timestamp_seconds", "Newest event time seen (Unix seconds).");
+  budget_fill = AddGauge(*registry, "exfilter_budget_fill_ratio", "Share of the input memory budget in use.");
+  output_fill = AddGauge(*registry, "exfilter_output_fill_ratio", "Share of the output blocks in use.");
+  prometheus::Registry* both[2] = {registry.get(), health.get()};
+  for (int i = 0; i < 2; ++i) {
+    up[i] = AddGauge(*both[i], "exfilter_up", "1 while the agent runs.");
+    last_progress[i] = AddGauge(*both[i], "exfilter_last_progress_timestamp_seconds",
+                                "Wall time (Unix seconds) when input was last read or parsed.");
+  }
+}
+
+bool ValidMetricsAddress(const std::string& listen) {
+  const size_t colon = listen.rfind(':');
+  if (colon == std::string::npos || colon == 0) return false;
+  int port = -1;
+  return absl::SimpleAtoi(listen.substr(colon + 1), &port) && port >= 0 && port <= 65535;
+}
+
+MetricsExporter::MetricsExporter(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+MetricsExporter::~MetricsExporter() = default;
+
+absl::StatusOr<std::unique_ptr<MetricsExporter>> MetricsExporter::Start(const std::string& listen,
+                                                                        const std::vector<std::string>& rule_names) {
+  if (!ValidMetricsAddress(listen)) {
+    return absl::InvalidArgumentError(absl::StrCat("metrics address '", listen, "' is not HOST:PORT"));
+  }
+  auto impl = std::make_unique<Impl>();
+  impl->Build(rule_names);
+  // prometheus-cpp (CivetWeb) reports a failed bind with an exception.
+  try {
+    impl->exposer = std::make_unique<prometheus::Exposer>(listen, 1);
+  } catch (const std::exception& e) {
+    return absl::UnavailableError(absl::StrCat("cannot listen for metrics on ", listen, ": ", e.what()));
+  }
+  impl->exposer->RegisterCollectable(impl->registry, "/metrics");
+  impl->exposer->RegisterCollectable(impl->health, "/healthz");
+  const double now = absl::ToDoubleSeconds(absl::Now() - absl::UnixEpoch());
+  for (int i = 0; i < 2; ++i) {
+    impl->up[i]->Set(1);
+    impl->last_progress[i]->Set(now);
+  }
+  return std::unique_ptr<MetricsExporter>(new MetricsExporter(std::move(impl)));
+}
+
+int MetricsExporter::port() const {
+  std::vector<int> ports = impl_->exposer->GetListeningPorts();
+  return ports.empty() ? -1 : ports.front();
+}
+
+void MetricsExporter::Update(const PipelineCounters& c, const MetricsSample& sample, absl::Time now) {
+  Impl& m = *impl_;
+  const uint64_t events = c.Get(c.events), bytes = c.Get(c.bytes_read);
+  Follow(m.events, events);
+  Follow(m.bytes, bytes);
+  Follow(m.forwarded, c.Get(c.forwarded));
+  Follow(m.suppressed, c.Get(c.suppressed));
+  Follow(m.summaries, c.Get(c.summaries));
+  Follow(m.late, c.Get(c.late));
+  Follow(m.dropped, c.Get(c.dropped));
+  Follow(m.output_bytes, c.Get(c.output_bytes));
+  Follow(m.queue_full, c.Get(c.queue_full));
+  Follow(m.output_waits, c.Get(c.output_waits));
+  Follow(m.sink_retries, c.Get(c.sink_retries));
+  Follow(m.dead_letters, c.Get(c.dead_letters));
+  Follow(m.checkpoints, c.Get(c.checkpoints));
+  for (int k = 0; k < kNumErrorKinds; ++k) Follow(m.errors[k], c.Get(c.errors[k]));
+  for (size_t i = 0; i < m.by_rule.size(); ++i) Follow(m.by_rule[i], c.Get(c.suppressed_by_rule[i]));
+  const int64_t last_ms = c.last_event_ms.load(std::memory_order_relaxed);
+  const double now_s = absl::ToDoubleSeconds(now - absl::UnixEpoch());
+  if (last_ms > 0) {
+    m.last_event->Set(last_ms / 1000.0);
+    m.lag->Set(now_s - last_ms / 1000.0);
+  }
+  m.budget_fill->Set(sample.budget_fill);
+  m.output_fill->Set(sample.output_fill);
+  if (events != m.seen_events || bytes != m.seen_bytes) {
+    m.seen_events = events;
+    m.seen_bytes = bytes;
+    for (Impl::Gauge* g : m.last_progress) g->Set(now_s);
+  }
+}
+
+}  // namespace exfilter
