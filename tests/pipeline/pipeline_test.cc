@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <atomic>
 #include <fstream>
 #include <sstream>
@@ -145,6 +146,48 @@ TEST(Pipeline, BlockedSinkPausesTheReaderAndLosesNothing) {
   EXPECT_EQ(sink.text(), text);
   // Memory stayed within the pool: no chunk was allocated beyond it.
   EXPECT_EQ(p.chunk_count(), 4u);
+}
+
+TEST(Pipeline, DropModeKeepsReadingWhileBlockedAndCountsEveryDroppedLine) {
+  const std::string text = CorpusText(20);
+  const size_t n_lines = static_cast<size_t>(std::count(text.begin(), text.end(), '\n'));
+  PipelineOptions opt;
+  opt.workers = 2;
+  opt.chunk_bytes = 4096;
+  opt.budget_bytes = 4096 * 4;
+  opt.drop_when_blocked = true;
+  PipelineCounters counters;
+  StringSink sink;
+  EchoStage stage;
+  sink.Block(true);
+  Pipeline p(opt, testing::MakeLineWorker, testing::MakeLinesPayload, &stage, &sink, &counters);
+  p.Start();
+  ChunkReader reader(&p, ReaderOptions{}, &counters);
+  auto in = StringInput(text, 4096);
+  SourceCursor cur;
+  // The whole input goes through while the sink stays blocked.
+  ASSERT_TRUE(reader.Pump(*in, cur).ok());
+  reader.FlushPartial(cur);
+  reader.Release();
+  sink.Block(false);
+  ASSERT_TRUE(p.CloseInput().ok());
+  const std::string got = sink.text();
+  const size_t delivered = static_cast<size_t>(std::count(got.begin(), got.end(), '\n'));
+  EXPECT_GT(counters.dropped.load(), 0u);
+  EXPECT_EQ(delivered + counters.dropped.load(), n_lines);
+  // What was delivered is whole input lines in input order ({"n":K,...} increasing).
+  size_t pos = 0;
+  int last_n = -1;
+  while (pos < got.size()) {
+    const size_t nl = got.find('\n', pos);
+    ASSERT_NE(nl, std::string::npos);
+    const std::string line = got.substr(pos, nl - pos + 1);
+    EXPECT_NE(text.find(line), std::string::npos);
+    const int n = std::stoi(line.substr(5));
+    EXPECT_GT(n, last_n);
+    last_n = n;
+    pos = nl + 1;
+  }
 }
 
 // An ordered stage that checkpoints through SyncOutput mid-stream.
