@@ -1,5 +1,6 @@
 #include "agent/detect_stage.h"
 
+#include <algorithm>
 #include <cstdio>
 
 #include "absl/strings/str_cat.h"
@@ -53,6 +54,11 @@ void DetectWorker::Parse(Chunk& chunk) {
 void DetectStage::Consume(Chunk& chunk, std::string* out) {
   if (reload_pending_.load(std::memory_order_acquire)) ApplyReload();
   auto& p = static_cast<DetectPayload&>(*chunk.payload);
+  if (options_.dead_letter != nullptr && !chunk.too_long.empty()) {  // over-long lines before this chunk
+    dead_.append(chunk.too_long);
+    counters_->Add(counters_->dead_letters,
+                   static_cast<uint64_t>(std::count(chunk.too_long.begin(), chunk.too_long.end(), '\n')));
+  }
   const size_t n = p.events.size();
   p.decisions.resize(n);
   records_.clear();

@@ -14,6 +14,7 @@
 #include <cstdint>
 #include <cstring>
 #include <memory>
+#include <string>
 #include <string_view>
 
 namespace exfilter {
@@ -57,7 +58,9 @@ struct Chunk {
   uint32_t source = 0;       // index in the SourceTable
   uint64_t begin_offset = 0; // source offset of buf[0]
   uint64_t end_offset = 0;   // source offset after the last byte this chunk consumed
-  uint32_t skipped_long_lines = 0;  // over-long lines the reader dropped before this chunk
+  // Dead-letter records (ChunkReader::AppendTooLongRecord) of over-long lines
+  // the reader skipped before this chunk's bytes. Cleared, not freed, on reuse.
+  std::string too_long;
   bool end_of_source = false;       // last chunk of a source that will not grow again
   bool marker_only = false;         // no bytes: carries only end_of_source / offsets
   std::unique_ptr<ChunkPayload> payload;

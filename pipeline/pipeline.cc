@@ -82,7 +82,7 @@ Chunk* Pipeline::AcquireChunk() {
   c->seq = 0;
   c->source = 0;
   c->begin_offset = c->end_offset = 0;
-  c->skipped_long_lines = 0;
+  c->too_long.clear();
   c->end_of_source = false;
   c->marker_only = false;
   c->ext = nullptr;

@@ -1,6 +1,9 @@
 #include "pipeline/reader.h"
 
+#include <algorithm>
 #include <cstring>
+
+#include "absl/strings/str_cat.h"
 
 namespace exfilter {
 
@@ -57,6 +60,31 @@ absl::StatusOr<uint64_t> ChunkReader::Pump(Input& in, SourceCursor& cur, const s
   return total;
 }
 
+void AppendTooLongRecord(std::string_view prefix, uint64_t length, std::string* out) {
+  out->append(prefix.data(), prefix.size());
+  absl::StrAppend(out, " [exfilter: too_long, ", length, " bytes]\n");
+}
+
+void ChunkReader::BeginLongLine(SourceCursor& cur, const char* prefix, size_t len) {
+  counters_->Add(counters_->errors[static_cast<int>(ErrorKind::kTooLong)], 1);
+  cur.skipping = true;
+  cur.long_length = len;
+  // At most max_line_bytes: that much is always at hand when a line is found too long.
+  cur.long_prefix.assign(prefix, std::min({len, options_.long_line_prefix, options_.max_line_bytes}));
+}
+
+void ChunkReader::EndLongLine(SourceCursor& cur) {
+  cur.skipping = false;
+  if (options_.long_line_prefix > 0) AppendTooLongRecord(cur.long_prefix, cur.long_length, &cur.too_long);
+  cur.long_prefix.clear();
+}
+
+void ChunkReader::Attach(Chunk* c, SourceCursor& cur) {
+  if (cur.too_long.empty()) return;
+  c->too_long.append(cur.too_long);
+  cur.too_long.clear();
+}
+
 void ChunkReader::Frame(Chunk* c, size_t len, SourceCursor& cur) {
   char* data = c->data();
   size_t start = 0;
@@ -64,25 +92,35 @@ void ChunkReader::Frame(Chunk* c, size_t len, SourceCursor& cur) {
     auto* nl = static_cast<char*>(std::memchr(data, '\n', len));
     if (nl == nullptr) {
       cur.offset += len;
+      cur.long_length += len;
       held_ = c;
       return;
     }
     start = static_cast<size_t>(nl - data) + 1;
     cur.offset += start;
-    cur.skipping = false;
+    cur.long_length += start - 1;
+    EndLongLine(cur);
   }
   const char* last = static_cast<const char*>(memrchr(data + start, '\n', len - start));
   const size_t lines_end = last == nullptr ? start : static_cast<size_t>(last - data) + 1;
   const size_t tail = len - lines_end;
   if (tail > options_.max_line_bytes) {
-    counters_->Add(counters_->errors[static_cast<int>(ErrorKind::kTooLong)], 1);
-    cur.skipping = true;
+    BeginLongLine(cur, data + lines_end, tail);
   } else {
     cur.carry.assign(data + lines_end, tail);
   }
   if (lines_end == start) {  // no complete line: keep the chunk for the next read
+    if (!cur.too_long.empty()) {  // unless over-long records wait: they go on an empty chunk
+      c->len = 0;
+      c->marker_only = true;
+      c->source = cur.id;
+      c->begin_offset = c->end_offset = cur.offset;
+      Attach(c, cur);
+      pipeline_->SubmitChunk(c);
+    } else {
+      held_ = c;
+    }
     if (cur.skipping) cur.offset += tail;
-    held_ = c;
     return;
   }
   if (start > 0) std::memmove(data, data + start, lines_end - start);
@@ -92,6 +130,7 @@ void ChunkReader::Frame(Chunk* c, size_t len, SourceCursor& cur) {
   c->end_offset = cur.offset + c->len;
   cur.offset = c->end_offset;
   if (cur.skipping) cur.offset += tail;
+  Attach(c, cur);
   pipeline_->SubmitChunk(c);
 }
 
@@ -111,7 +150,8 @@ void ChunkReader::FlushPartial(SourceCursor& cur) {
   c->marker_only = len == 0;
   cur.offset += len;
   cur.carry.clear();
-  cur.skipping = false;
+  if (cur.skipping) EndLongLine(cur);  // the over-long line ends with its source
+  Attach(c, cur);
   pipeline_->SubmitChunk(c);
 }
 
@@ -131,7 +171,9 @@ void ChunkReader::PumpMapped(const char* base, size_t size, SourceCursor& cur, b
       const char* e = static_cast<const char*>(std::memchr(base + pos + want, '\n', size - pos - want));
       end = e != nullptr ? static_cast<size_t>(e - base) + 1 : size;
       if (end - pos > options_.max_line_bytes) {
-        counters_->Add(counters_->errors[static_cast<int>(ErrorKind::kTooLong)], 1);
+        BeginLongLine(cur, base + pos, end - pos);
+        cur.long_length = e != nullptr ? end - pos - 1 : end - pos;  // without its newline
+        EndLongLine(cur);
         counters_->Add(counters_->bytes_read, end - pos);
         pos = end;
         cur.offset = pos;
@@ -149,6 +191,7 @@ void ChunkReader::PumpMapped(const char* base, size_t size, SourceCursor& cur, b
     counters_->Add(counters_->bytes_read, c->len);
     pos = end;
     cur.offset = pos;
+    Attach(c, cur);
     pipeline_->SubmitChunk(c);
   }
   if (stop != nullptr && stop->load(std::memory_order_relaxed)) return;

@@ -2,7 +2,8 @@
 // the Pipeline. A partial last line stays in the source's cursor until its
 // newline arrives (or FlushPartial takes it at end of input); a line longer
 // than max_line_bytes is skipped up to its newline and counted (kTooLong),
-// never the rest of the input.
+// never the rest of the input; its first long_line_prefix bytes and its true
+// length travel on the next chunk (Chunk::too_long) for the dead letter.
 // Thread safety: none; used by the one reader thread.
 #pragma once
 
@@ -25,11 +26,21 @@ struct SourceCursor {
   uint64_t offset = 0;
   std::string carry;      // bytes after `offset` already read: a partial line
   bool skipping = false;  // inside an over-long line
+  uint64_t long_length = 0;  // skipping: bytes of the over-long line so far
+  std::string long_prefix;   // skipping: its first bytes
+  std::string too_long;      // records of ended over-long lines not yet on a chunk
 };
 
 struct ReaderOptions {
   size_t max_line_bytes = 1 << 20;
+  size_t long_line_prefix = 4096;  // bytes of an over-long line kept for the dead letter
+                                   // (at most max_line_bytes; 0: none)
 };
+
+// The dead-letter record of an over-long line: its first bytes, then
+// " [exfilter: too_long, N bytes]" with its true length (without the
+// newline), then a newline. Appends to *out.
+void AppendTooLongRecord(std::string_view prefix, uint64_t length, std::string* out);
 
 class ChunkReader {
  public:
@@ -62,6 +73,11 @@ class ChunkReader {
   Chunk* Take();
   // Frames c[0..len) for `cur`; submits the complete lines, keeps the rest.
   void Frame(Chunk* c, size_t len, SourceCursor& cur);
+  // Over-long line bookkeeping: the first bytes are in `prefix`.
+  void BeginLongLine(SourceCursor& cur, const char* prefix, size_t len);
+  void EndLongLine(SourceCursor& cur);
+  // Moves the cursor's pending over-long records onto `c`.
+  static void Attach(Chunk* c, SourceCursor& cur);
 
   Pipeline* pipeline_;
   ReaderOptions options_;

@@ -119,6 +119,14 @@ over_long_line)
     "$(head -c 3000000 /dev/zero | tr '\0' a)" >> in.ndjson
   events 3 4 >> in.ndjson
   "$BIN" --mode annotate --max-line-bytes 1048576 --state-dir st < in.ndjson > /dev/null 2>&1
+  # Dead letter: the first 4 KiB of the long line and its true length, from stdin and from the (mapped) file.
+  long_len=$(sed -n 4p in.ndjson | tr -d '\n' | wc -c)
+  { sed -n 4p in.ndjson | head -c 4096; echo " [exfilter: too_long, $long_len bytes]"; } > dead-expected.txt
+  "$BIN" -q --max-line-bytes 1048576 --dead-letter dead-stdin.txt < in.ndjson > /dev/null || fail "stdin run"
+  cmp -s dead-stdin.txt dead-expected.txt || fail "dead letter (stdin): $(head -c 100 dead-stdin.txt) ... $(tail -c 60 dead-stdin.txt)"
+  "$BIN" --max-line-bytes 1048576 --dead-letter dead-file.txt in.ndjson 2> err0.txt > /dev/null || fail "file run"
+  cmp -s dead-file.txt dead-expected.txt || fail "dead letter (file): $(tail -c 60 dead-file.txt)"
+  expect_eq "$(stat_of dead_letters err0.txt)" 1 "dead_letters counted"
   "$BIN" --mode annotate --max-line-bytes 1048576 --state-dir st in.ndjson > out.ndjson 2> err.txt
   expect_eq "$(lines out.ndjson)" 7 "every line around the long one is read"
   expect_eq "$(stat_of too_long err.txt)" 1 "the long line is counted"

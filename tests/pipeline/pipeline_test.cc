@@ -106,6 +106,22 @@ TEST(Pipeline, OverLongLineIsSkippedAndTheRestDelivered) {
     EXPECT_EQ(r.output, "{\"a\":1}\n{\"b\":2}\n{\"c\":3}\n");
     EXPECT_EQ(r.too_long, 3u);
     EXPECT_EQ(r.stage.offsets[3], text.size());
+    // Each over-long line is recorded once: its first max_line_bytes (< 4096) and its length.
+    const std::string record = longline.substr(0, 1000) + " [exfilter: too_long, 50008 bytes]\n";
+    EXPECT_EQ(r.stage.too_long, record + record + record) << max_read;
+  }
+}
+
+TEST(Pipeline, OverLongLinesAtTheEndAndBackToBackAreRecorded) {
+  const std::string longline = "{\"x\":\"" + std::string(9000, 'y') + "\"}";  // 9008 bytes
+  const std::string text = longline + "\n" + longline + "\n" + longline;      // the last without newline
+  for (size_t max_read : {size_t{7}, size_t{4096}, size_t{1} << 20}) {
+    RunResult r;
+    RunPipeline(text, 2, 4096, max_read, 5000, true, &r);
+    EXPECT_EQ(r.output, "");
+    EXPECT_EQ(r.too_long, 3u);
+    const std::string record = longline.substr(0, 4096) + " [exfilter: too_long, 9008 bytes]\n";
+    EXPECT_EQ(r.stage.too_long, record + record + record) << max_read;
   }
 }
 

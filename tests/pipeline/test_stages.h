@@ -45,6 +45,7 @@ class EchoStage : public OrderedStage {
       it->second = chunk.end_offset;
     }
     if (chunk.end_of_source) ++ended;
+    too_long.append(chunk.too_long);
     auto& p = static_cast<LinesPayload&>(*chunk.payload);
     for (auto [off, len] : p.lines) {
       if (prefix_) out->append(std::to_string(lines)).push_back(':');
@@ -58,6 +59,7 @@ class EchoStage : public OrderedStage {
   uint64_t next_seq = 0;
   uint64_t lines = 0;
   int ended = 0;
+  std::string too_long;  // the chunks' over-long line records, in order
   bool order_ok = true;
   bool offsets_ok = true;
   bool finished = false;
