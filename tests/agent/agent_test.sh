@@ -87,6 +87,12 @@ config_errors)
   grep -q "bad5.toml:1" e5.txt || fail "syntax message: $(cat e5.txt)"
   "$BIN" -c missing.toml --check-config 2> e6.txt; expect_eq $? 2 "missing config"
   grep -q "missing.toml" e6.txt || fail "missing config message: $(cat e6.txt)"
+  printf '[agent]\non_blocked = "drop"\n[metrics]\nlisten = "localhost"\n' > bad7.toml
+  "$BIN" -c bad7.toml --check-config 2> e7.txt; expect_eq $? 2 "bad metrics address"
+  grep -q 'bad7.toml:4: metrics.listen must be HOST:PORT' e7.txt || fail "metrics message: $(cat e7.txt)"
+  printf '[agent]\non_blocked = "spill"\n' > bad8.toml
+  "$BIN" -c bad8.toml --check-config 2> e8.txt; expect_eq $? 2 "bad on_blocked"
+  grep -q 'bad8.toml:2: agent.on_blocked must be one of "block" "drop"' e8.txt || fail "on_blocked message: $(cat e8.txt)"
   # Flags win over the file; the example config is valid.
   "$BIN" -c "$(dirname "$0")/../../packaging/exfilter.example.toml" --check-config 2> /dev/null
   expect_eq $? 0 "packaging/exfilter.example.toml is valid"
