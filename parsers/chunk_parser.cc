@@ -1,10 +1,11 @@
 // The isolate-and-restart parse loop (STYLE.md "The parse loop"). Runs of
-// good records go through simdjson iterate_many; iterate_many fails by batch
-// (a bad UTF-8 byte fails its batch, an unclosed record swallows the next
-// line), so at a failure the parser switches to line mode: each line is
-// parsed alone with iterate() and reported, and after kGoodRun good lines in
-// a row the stream restarts. A value may span lines (pretty-printed pages);
-// an unfinished one at the end of the chunk is left to the caller as tail.
+// good records are read in batches of whole lines: simdjson's stage 1 indexes
+// a batch, then the cursor (json_util.h) walks its records. Stage 1 fails by
+// batch (a bad UTF-8 byte fails its batch, an unclosed string swallows the
+// next line), so at a failure the parser switches to line mode: each line is
+// indexed and read alone and reported, and after kGoodRun good lines in a row
+// the stream restarts. A value may span lines (pretty-printed pages); an
+// unfinished one at the end of the chunk is left to the caller as tail.
 #include "parsers/chunk_parser.h"
 
 #include <algorithm>
@@ -21,11 +22,11 @@ namespace internal {
 namespace {
 
 constexpr int kGoodRun = 64;
-// iterate_many batch: small enough that the batch text and its structural
-// index stay in L2 while the records are read (1 MiB batches cost ~40%).
-// A record longer than a batch fails the stream and is read in line mode.
+// Batch: small enough that the batch text and its structural index stay in
+// L2 while the records are read. A value that continues past its batch is
+// indexed again with a batch that holds it (up to the capacity).
 constexpr size_t kMinParserBytes = size_t{1} << 20;
-constexpr size_t kBatchBytes = size_t{256} << 10;
+constexpr size_t kBatchBytes = size_t{128} << 10;
 constexpr int kLookaheadLines = 8;
 
 const char* FindByte(const char* p, char c, size_t n) {
@@ -42,15 +43,24 @@ std::string_view Trim(std::string_view s) {
   return TrimRight(s);
 }
 
+std::unique_ptr<simdjson::internal::dom_parser_implementation> MakeStage1(size_t capacity) {
+  std::unique_ptr<simdjson::internal::dom_parser_implementation> impl;
+  if (simdjson::get_active_implementation()->create_dom_parser_implementation(
+          capacity, simdjson::DEFAULT_MAX_DEPTH, impl) != simdjson::SUCCESS)
+    std::abort();  // out of memory at start-up
+  return impl;
+}
+
+size_t Capacity(const ParserOptions& o) { return std::max(o.max_record_bytes, kMinParserBytes); }
+
 }  // namespace
 
 ParserState::ParserState(ParserOptions options)
     : options_(std::move(options)),
-      parser_(std::max(options_.max_record_bytes, kMinParserBytes)),
-      elem_parser_(std::max(options_.max_record_bytes, kMinParserBytes)),
-      batch_bytes_(std::min(kBatchBytes, std::max(options_.max_record_bytes, kMinParserBytes))) {
-  parser_.threaded = false;
-  elem_parser_.threaded = false;
+      stage1_(MakeStage1(Capacity(options_))),
+      strings_(stage1_.get(), Capacity(options_)),
+      capacity_(Capacity(options_)),
+      batch_bytes_(std::min(kBatchBytes, capacity_)) {
   switch (options_.format) {
     case InputFormat::kM365: mask_ = kBitM365; break;
     case InputFormat::kGoogle: mask_ = kBitGoogle; break;
@@ -120,61 +130,96 @@ size_t ParserState::ParseRange(size_t pos, size_t end, bool final) {
   return pos;
 }
 
+error_code ParserState::Index(std::string_view text, Cursor* c) {
+  if (text.size() > capacity_) return simdjson::CAPACITY;
+  error_code e = stage1_->stage1(reinterpret_cast<const uint8_t*>(text.data()), text.size(),
+                                 simdjson::stage1_mode::regular);
+  if (e) return e;
+  const uint32_t* idx = stage1_->structural_indexes.get();
+  strings_.StartBatch(text.data(), text.data() + text.size());
+  *c = Cursor(text.data(), idx, idx + stage1_->n_structural_indexes, &strings_);
+  return simdjson::SUCCESS;
+}
+
+size_t ParserState::BatchEnd(size_t pos, size_t end, size_t least) const {
+  size_t want = std::max(least, batch_bytes_);
+  if (end - pos <= want) return end;
+  const char* nl = FindLastNewline(data_ + pos, want);
+  if (nl != nullptr && static_cast<size_t>(nl + 1 - data_) > pos + least) return nl + 1 - data_;
+  nl = FindByte(data_ + pos + want, '\n', end - pos - want);  // one line longer than a batch
+  return nl == nullptr ? end : nl + 1 - data_;
+}
+
 size_t ParserState::RunStream(size_t pos, size_t end, bool final, bool* failed) {
-  od::document_stream stream;
-  if (parser_.iterate_many(data_ + pos, end - pos, batch_bytes_).get(stream)) {
+  size_t least = 0;
+  while (pos < end) {
+    size_t batch_end = BatchEnd(pos, end, least);
+    error_code index_error = simdjson::SUCCESS;
+    size_t stop = RunBatch(pos, batch_end, failed, &index_error);
+    if (*failed && index_error == simdjson::UNCLOSED_STRING && final && batch_end == end) {
+      // The input ends inside a string: read the lines before the last one;
+      // the value still open there is truncated.
+      const char* nl = FindLastNewline(data_ + pos, end - pos);
+      size_t cut = nl == nullptr ? pos : nl + 1 - data_;
+      if (cut == pos) return pos;  // one line: line mode reports it
+      *failed = false;
+      stop = RunBatch(pos, cut, failed, &index_error);
+    }
+    if (*failed) return stop;
+    least = 0;
+    if (stop == batch_end) {
+      pos = batch_end;
+      continue;
+    }
+    // A value continues past the batch: index it again with more lines.
+    if (batch_end < end && batch_end - stop < capacity_) {
+      least = std::min(capacity_, 2 * (batch_end - stop));
+      pos = stop;
+      continue;
+    }
+    // An unfinished value at the end: a broken line followed by good lines
+    // (isolate it), or a pretty-printed page still arriving (keep it as the
+    // caller's tail; at the end of input it is one truncated record).
+    if (batch_end - stop >= capacity_ || LooksLikeWholeLine(stop, end)) {
+      *failed = true;
+      return stop;
+    }
+    if (final) {
+      ++counters_.records;
+      Error(ParseErrorKind::kTruncated, Trim({data_ + stop, end - stop}),
+            "input ends inside a JSON value");
+      return end;
+    }
+    return stop;
+  }
+  return end;
+}
+
+size_t ParserState::RunBatch(size_t pos, size_t batch_end, bool* failed,
+                             error_code* index_error) {
+  Cursor c;
+  error_code e = Index({data_ + pos, batch_end - pos}, &c);
+  if (e == simdjson::EMPTY) return batch_end;  // blank lines
+  if (e) {
+    *index_error = e;
     *failed = true;
     return pos;
   }
-  // Without a generic mapping a record's bytes end where the next one starts
-  // (Deliver/FlushPending), which costs nothing; the generic reader needs them
-  // up front (iterator source(), a walk over the record's structure).
-  in_stream_ = true;
-  defer_ = !options_.generic;
-  size_t stop = end;
-  for (auto it = stream.begin(); it != stream.end(); ++it) {
-    size_t at = pos + it.current_index();
-    FlushPending(data_ + at);
-    od::document_reference doc;
-    if ((*it).get(doc) != simdjson::SUCCESS) {
-      *failed = true;
-      stop = at;
-      break;
+  while (!c.AtEnd()) {
+    const uint32_t* start = c.position();
+    size_t at = pos + *start;
+    error_code json_error = simdjson::SUCCESS;
+    if (ProcessTop(c, /*top=*/true, &json_error) != Outcome::kJsonError) continue;
+    --counters_.records;  // counted again when isolated
+    if (json_error == simdjson::INCOMPLETE_ARRAY_OR_OBJECT && c.AtEnd()) {
+      Cursor probe = c;  // unfinished only if the value itself runs out
+      probe.Seek(start);
+      if (probe.Skip() == simdjson::INCOMPLETE_ARRAY_OR_OBJECT) return at;
     }
-    std::string_view raw = defer_ ? std::string_view(data_ + at, 0) : TrimRight(it.source());
-    if (raw.size() > options_.max_record_bytes) {
-      *failed = true;  // line mode reports it as too_long
-      stop = at;
-      break;
-    }
-    simdjson::error_code json_error = simdjson::SUCCESS;
-    if (ProcessTop(doc, raw, /*top=*/true, &json_error) == Outcome::kJsonError) {
-      --counters_.records;  // counted again when isolated
-      pending_.kind = Pending::Kind::kNone;
-      *failed = true;
-      stop = at;
-      break;
-    }
-  }
-  if (!*failed) stop = end - stream.truncated_bytes();
-  FlushPending(data_ + stop);
-  in_stream_ = false;
-  defer_ = false;
-  if (*failed || stop == end) return stop;
-  // An unfinished value: a broken line followed by good lines (isolate it),
-  // or a pretty-printed page still arriving (keep it as the caller's tail;
-  // at the end of input it is one truncated record).
-  if (LooksLikeWholeLine(stop, end)) {
     *failed = true;
-    return stop;
+    return at;
   }
-  if (final) {
-    ++counters_.records;
-    Error(ParseErrorKind::kTruncated, Trim({data_ + stop, end - stop}),
-          "input ends inside a JSON value");
-    return end;
-  }
-  return stop;
+  return batch_end;
 }
 
 // True if one of the lines after the one at `start` is a complete JSON value
@@ -188,15 +233,29 @@ bool ParserState::LooksLikeWholeLine(size_t start, size_t end) {
     nl = FindByte(data_ + line, '\n', end - line);
     size_t line_end = nl == nullptr ? end : nl - data_;
     std::string_view text = Trim({data_ + line, line_end - line});
-    if (text.empty() || (text.front() != '{' && text.front() != '[')) continue;
-    od::document doc;
-    std::string_view json;
-    if (elem_parser_.iterate(text.data(), text.size(), limit_ - text.data()).get(doc) ==
-            simdjson::SUCCESS &&
-        doc.raw_json().get(json) == simdjson::SUCCESS && TrimRight(json).size() == text.size())
+    if (!text.empty() && (text.front() == '{' || text.front() == '[') && IsWholeValue(text))
       return true;
   }
   return false;
+}
+
+// True if text is exactly one complete JSON value (as far as a skip checks).
+bool ParserState::IsWholeValue(std::string_view text) {
+  Cursor c;
+  if (Index(text, &c) != simdjson::SUCCESS) return false;
+  if (c.Type() == JsonType::kString) {
+    std::string_view s;
+    if (c.GetStr(&s) != simdjson::SUCCESS) return false;
+  } else if (c.Type() == JsonType::kBool || c.Type() == JsonType::kNull) {
+    bool ignored;
+    if (c.GetBoolish(&ignored) != simdjson::SUCCESS) return false;
+  } else if (c.Type() == JsonType::kNumber) {
+    std::string_view s;
+    if (c.GetStrOrNum(&s) != simdjson::SUCCESS) return false;
+  } else if (c.Skip() != simdjson::SUCCESS) {
+    return false;
+  }
+  return c.AtEnd();
 }
 
 size_t ParserState::RunLines(size_t pos, size_t end, bool final) {
@@ -225,18 +284,30 @@ bool ParserState::ParseOneLine(size_t start, size_t end, bool last) {
     Error(ParseErrorKind::kNulByte, text, "NUL byte in the record");
     return false;
   }
-  od::document doc;
-  if (auto e = parser_.iterate(text.data(), text.size(), limit_ - text.data()).get(doc)) {
+  if (text.front() != '{' && text.front() != '[') {
+    if (!IsWholeValue(text)) {
+      ReportJsonError(simdjson::TAPE_ERROR, text, last);
+      return false;
+    }
+    ++counters_.records;
+    Error(ParseErrorKind::kUnknownSchema, text, "not a JSON object");
+    return true;
+  }
+  Cursor c;
+  if (error_code e = Index(text, &c)) {
     ReportJsonError(e, text, last);
     return false;
   }
-  simdjson::error_code json_error = simdjson::SUCCESS;
-  Outcome o = ProcessTop(od::document_reference(doc), text, /*top=*/true, &json_error);
-  if (o == Outcome::kJsonError) ReportJsonError(json_error, text, last);
-  return o != Outcome::kJsonError;
+  while (!c.AtEnd()) {  // usually one value; more are read as in a stream
+    error_code json_error = simdjson::SUCCESS;
+    if (ProcessTop(c, /*top=*/true, &json_error) != Outcome::kJsonError) continue;
+    ReportJsonError(json_error, text, last);
+    return false;
+  }
+  return true;
 }
 
-void ParserState::ReportJsonError(simdjson::error_code e, std::string_view raw, bool last) {
+void ParserState::ReportJsonError(error_code e, std::string_view raw, bool last) {
   ParseErrorKind kind = ParseErrorKind::kMalformedJson;
   if (e == simdjson::UTF8_ERROR) {
     kind = ParseErrorKind::kInvalidUtf8;

@@ -1,6 +1,5 @@
-// The generic source: fields found by JSON pointer (GenericMapping). Each
-// at_pointer() rewinds the document and reuses simdjson's string buffer, so
-// every value is copied into scratch before the next lookup. Slower than the
+// The generic source: fields found by JSON pointer (GenericMapping), each
+// looked up from the record's root with the cursor. Slower than the
 // single-pass readers of the known services; meant for smaller feeds.
 #include <string_view>
 
@@ -34,29 +33,90 @@ bool ParseUnixTime(std::string_view text, bool seconds, int64_t* ms) {
   return *ms >= 0 && *ms < DaysFromCivil(kMaxYear + 1, 1, 1) * 86400000;
 }
 
-}  // namespace
-
-bool ParserState::GenericMatches(od::document_reference doc) {
-  const GenericMapping& m = *options_.generic;
-  const std::string& ptr = m.detect.empty() ? m.op : m.detect;
-  od::value v;
-  return !ptr.empty() && doc.at_pointer(ptr).get(v) == simdjson::SUCCESS;
+// True if the raw key at k (just past its opening quote) equals the pointer
+// token (whose "~1" and "~0" stand for "/" and "~"). Escaped keys match
+// nothing.
+bool KeyMatchesToken(const char* k, std::string_view token) {
+  size_t j = 0;
+  for (size_t i = 0; i < token.size(); ++i, ++j) {
+    char want = token[i];
+    if (want == '~' && i + 1 < token.size()) want = token[++i] == '1' ? '/' : '~';
+    if (k[j] != want || k[j] == '"' || k[j] == '\\') return false;
+  }
+  return k[j] == '"';
 }
 
-ParserState::Outcome ParserState::EmitGeneric(od::document_reference doc, std::string_view raw,
-                                              simdjson::error_code* json_error) {
+// Moves c to the member named token of the object at c, or the element
+// numbered token of the array at c.
+error_code Descend(Cursor& c, std::string_view token) {
+  if (c.Type() == JsonType::kObject) {
+    c.Advance();
+    if (c.Peek() == '}') return simdjson::NO_SUCH_FIELD;
+    while (true) {
+      if (c.Peek() != '"') return c.Unexpected();
+      const char* key = c.Here() + 1;
+      c.Advance();
+      if (c.Peek() != ':') return c.Unexpected();
+      c.Advance();
+      if (KeyMatchesToken(key, token)) return simdjson::SUCCESS;
+      if (error_code e = c.Skip()) return e;
+      char next = c.Peek();
+      if (next == '}') return simdjson::NO_SUCH_FIELD;
+      if (next != ',') return c.Unexpected();
+      c.Advance();
+    }
+  }
+  if (c.Type() != JsonType::kArray) return simdjson::INCORRECT_TYPE;
+  int64_t index = 0;
+  if (token.empty() || !ParseInt64(token, &index) || index < 0) return simdjson::INCORRECT_TYPE;
+  c.Advance();
+  if (c.Peek() == ']') return simdjson::INDEX_OUT_OF_BOUNDS;
+  for (int64_t i = 0; i < index; ++i) {
+    if (error_code e = c.Skip()) return e;
+    char next = c.Peek();
+    if (next == ']') return simdjson::INDEX_OUT_OF_BOUNDS;
+    if (next != ',') return c.Unexpected();
+    c.Advance();
+  }
+  return simdjson::SUCCESS;
+}
+
+// c at the value that the JSON pointer (RFC 6901) names, from the root.
+error_code AtPointer(const Cursor& root, std::string_view pointer, Cursor* c) {
+  *c = root;
+  if (pointer.empty()) return simdjson::SUCCESS;
+  if (pointer[0] != '/') return simdjson::INVALID_JSON_POINTER;
+  pointer.remove_prefix(1);
+  while (true) {
+    size_t slash = pointer.find('/');
+    if (error_code e = Descend(*c, pointer.substr(0, slash))) return e;
+    if (slash == pointer.npos) return simdjson::SUCCESS;
+    pointer.remove_prefix(slash + 1);
+  }
+}
+
+}  // namespace
+
+bool ParserState::GenericMatches(const Cursor& root) {
+  const GenericMapping& m = *options_.generic;
+  const std::string& ptr = m.detect.empty() ? m.op : m.detect;
+  Cursor c;
+  return !ptr.empty() && AtPointer(root, ptr, &c) == simdjson::SUCCESS;
+}
+
+ParserState::Outcome ParserState::EmitGeneric(const Cursor& root, std::string_view raw,
+                                              error_code* json_error) {
   const GenericMapping& m = *options_.generic;
   scratch_.Reset();
   const char* bad_field = nullptr;
   auto read = [&](const std::string& ptr, std::string_view* out) -> bool {
     if (ptr.empty()) return true;
-    od::value v;
-    simdjson::error_code e = doc.at_pointer(ptr).get(v);
+    Cursor c;
+    error_code e = AtPointer(root, ptr, &c);
     if (e == simdjson::NO_SUCH_FIELD || e == simdjson::INDEX_OUT_OF_BOUNDS ||
         e == simdjson::INCORRECT_TYPE)
       return true;  // absent
-    std::string_view s;
-    if (e == simdjson::SUCCESS) e = GetStrOrNum(v, &s);
+    if (e == simdjson::SUCCESS) e = c.GetStrOrNum(out);
     if (e == simdjson::INCORRECT_TYPE) {
       bad_field = ptr.c_str();
       return false;
@@ -65,7 +125,6 @@ ParserState::Outcome ParserState::EmitGeneric(od::document_reference doc, std::s
       *json_error = e;
       return false;
     }
-    *out = scratch_.Copy(s);
     return true;
   };
   AuditEvent ev;

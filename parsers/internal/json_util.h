@@ -1,45 +1,46 @@
-// Small helpers over simdjson On-Demand used by every service reader: key
-// comparison without unescaping, and typed reads that tell a null (absent)
-// apart from a wrong type.
-// Thread safety: pure functions over the caller's simdjson values.
+// The parsers' own stage 2: a forward cursor over simdjson's stage-1 output
+// (the structural index of a batch of records), with the typed reads the
+// service readers need. It visits only the structurals of the records; it
+// writes no tape, unescapes only the strings that are read and hold a
+// backslash, and skips a nested value by counting brackets. What is read is
+// checked like simdjson On-Demand checks it (object and array grammar, atom
+// spelling, string escapes); what is skipped is checked for bracket balance.
+// Thread safety: a Cursor is a value owned by one ParserState.
 #pragma once
 
 #include <cstdint>
 #include <cstring>
+#include <memory>
 #include <string_view>
 
 #include <simdjson.h>
 
 namespace exfilter::internal {
 
-namespace od = simdjson::ondemand;
+using simdjson::error_code;
 
 // True if the raw (still escaped) key starting at k equals lit. Keys of the
 // audit formats carry no escapes; an escaped key simply matches nothing.
 template <size_t N>
-inline bool KeyIs(const char* k, const char (&lit)[N]) {
+[[gnu::always_inline]] inline bool KeyIs(const char* k, const char (&lit)[N]) {
   return std::memcmp(k, lit, N - 1) == 0 && k[N - 1] == '"';
 }
 
-inline const char* RawKey(od::field& f) {
-  return reinterpret_cast<const char*>(f.key().raw());
+[[gnu::always_inline]] inline bool IsSpace(char c) {
+  return c == ' ' || c == '\n' || c == '\r' || c == '\t';
 }
 
 inline std::string_view TrimRight(std::string_view s) {
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\n' || s.back() == '\r' ||
-                        s.back() == '\t'))
-    s.remove_suffix(1);
+  while (!s.empty() && IsSpace(s.back())) s.remove_suffix(1);
   return s;
 }
 
 // A character that can start a JSON value (anything else is broken JSON).
-inline bool IsValueStart(char c) {
+[[gnu::always_inline]] inline bool IsValueStart(char c) {
   return c == '{' || c == '[' || c == '"' || c == 't' || c == 'f' || c == 'n' || c == '-' ||
          (c >= '0' && c <= '9');
 }
 
-// The text of a string token without its quotes, if it holds no escape: a
-// view straight into the input, no copy. Empty optional-like result: false.
 // True if s has a backslash. Reads whole 8-byte words, up to 7 bytes past
 // the end: the input always has kParsePadding readable bytes after it.
 [[gnu::always_inline]] inline bool HasBackslash(std::string_view s) {
@@ -52,74 +53,220 @@ inline bool IsValueStart(char c) {
     std::memcpy(&w, p + i, 8);
     uint64_t x = w ^ kSlashes;
     uint64_t found = (x - kOnes) & ~x & kHighs;
-    if (found != 0) {
-      size_t at = i + static_cast<size_t>(__builtin_ctzll(found) / 8);
-      if (at < n) return true;
-      return false;  // only past the end (an earlier byte would have matched first)
-    }
+    if (found != 0) return i + static_cast<size_t>(__builtin_ctzll(found) / 8) < n;
   }
   return false;
 }
 
-[[gnu::always_inline]] inline bool PlainString(std::string_view token, std::string_view* out) {
-  token = TrimRight(token);
-  if (token.size() < 2 || token.back() != '"') return false;
-  std::string_view inner = token.substr(1, token.size() - 2);
-  if (HasBackslash(inner)) return false;
-  *out = inner;
-  return true;
-}
+// True if text is one JSON number (RFC 8259 grammar).
+bool IsJsonNumber(std::string_view text);
 
-// String value into *out: a view into the input when it has no escapes,
-// else unescaped into parser scratch. null leaves *out empty. Anything else
-// is INCORRECT_TYPE.
-[[gnu::always_inline]] inline simdjson::error_code GetStr(od::value v, std::string_view* out) {
-  std::string_view token = v.raw_json_token();
-  if (token.empty()) return simdjson::TAPE_ERROR;
-  if (token[0] == '"') {
-    if (PlainString(token, out)) return simdjson::SUCCESS;
-    return v.get_string().get(*out);
+// Where unescaped strings go: one buffer per parser, reset per record. It
+// also answers "does this string hold a backslash" for the current batch
+// from one memchr that runs ahead (strings are mostly read in order, and
+// most batches hold no backslash at all).
+class StringBuffer {
+ public:
+  StringBuffer(const simdjson::internal::dom_parser_implementation* impl, size_t capacity);
+  void Reset() { used_ = 0; }
+  void StartBatch(const char* begin, const char* end) {
+    batch_end_ = end;
+    scanned_from_ = begin;
+    next_backslash_ = Find(begin);
   }
-  if (token[0] == 'n') {
-    bool is_null = false;
-    if (auto e = v.is_null().get(is_null)) return e;
-    return is_null ? simdjson::SUCCESS : simdjson::INCORRECT_TYPE;
+  [[gnu::always_inline]] bool HasEscape(const char* body, size_t len) {
+    if (body >= scanned_from_ && body <= next_backslash_) return next_backslash_ < body + len;
+    if (body > next_backslash_ && body < batch_end_) {
+      scanned_from_ = body;
+      next_backslash_ = Find(body);
+      return next_backslash_ < body + len;
+    }
+    return HasBackslash({body, len});  // behind the scan (a page's elements)
   }
-  return IsValueStart(token[0]) ? simdjson::INCORRECT_TYPE : simdjson::TAPE_ERROR;
-}
+  // The unescaped text of a string whose body starts at `body` and whose
+  // closing quote is at body + len. STRING_ERROR for a bad escape.
+  error_code Unescape(const char* body, size_t len, std::string_view* out);
 
-// A string, or a number kept as its JSON text (ids that pipelines write either
-// way; never converted through a double). null leaves *out empty.
-[[gnu::always_inline]] inline simdjson::error_code GetStrOrNum(od::value v, std::string_view* out) {
-  std::string_view token = v.raw_json_token();
-  if (token.empty()) return simdjson::TAPE_ERROR;
-  char c = token[0];
-  if (c == '-' || (c >= '0' && c <= '9')) {
-    *out = TrimRight(token);
+ private:
+  const char* Find(const char* from) const {
+    const void* p = std::memchr(from, '\\', static_cast<size_t>(batch_end_ - from));
+    return p == nullptr ? batch_end_ : static_cast<const char*>(p);
+  }
+
+  const simdjson::internal::dom_parser_implementation* impl_;
+  const char* batch_end_ = nullptr;
+  const char* scanned_from_ = nullptr;
+  const char* next_backslash_ = nullptr;
+  std::unique_ptr<uint8_t[]> buf_;
+  size_t capacity_;
+  size_t used_ = 0;
+};
+
+enum class JsonType : uint8_t { kNone, kObject, kArray, kString, kNumber, kBool, kNull };
+
+class Cursor {
+ public:
+  Cursor() = default;
+  // buf: the batch text; [at, end): its structural index (end[0] holds the
+  // batch length, as stage 1 leaves it).
+  Cursor(const char* buf, const uint32_t* at, const uint32_t* end, StringBuffer* strings)
+      : buf_(buf), at_(at), end_(end), strings_(strings) {}
+
+  bool AtEnd() const { return at_ >= end_; }
+  char Peek() const { return at_ < end_ ? buf_[*at_] : '\0'; }
+  const char* Here() const { return buf_ + *at_; }
+  const char* buf() const { return buf_; }
+  const uint32_t* position() const { return at_; }
+  const uint32_t* end() const { return end_; }
+  void Seek(const uint32_t* at) { at_ = at; }
+  void Advance() { ++at_; }
+  // The error for an unexpected structural: running out of them means the
+  // value is unfinished (truncated, or a page still arriving).
+  error_code Unexpected() const {
+    return AtEnd() ? simdjson::INCOMPLETE_ARRAY_OR_OBJECT : simdjson::TAPE_ERROR;
+  }
+  // The length of the raw key at k, for a cursor on the key's value.
+  size_t KeyLength(const char* k) const {
+    const char* quote = buf_ + at_[-1] - 1;  // the colon is the last structural
+    while (*quote != '"') --quote;
+    return static_cast<size_t>(quote - k);
+  }
+  // Where the last consumed structural ends (a closing bracket or a scalar).
+  const char* ConsumedEnd() const {
+    const char* p = buf_ + at_[-1];
+    if (*p == '}' || *p == ']') return p + 1;
+    return TokenAt(at_ - 1).data() + TokenAt(at_ - 1).size();
+  }
+
+  JsonType Type() const {
+    switch (Peek()) {
+      case '{': return JsonType::kObject;
+      case '[': return JsonType::kArray;
+      case '"': return JsonType::kString;
+      case 't': case 'f': return JsonType::kBool;
+      case 'n': return JsonType::kNull;
+      case '-': case '0': case '1': case '2': case '3': case '4': case '5': case '6': case '7':
+      case '8': case '9': return JsonType::kNumber;
+      default: return JsonType::kNone;
+    }
+  }
+
+  // The scalar text at the cursor, trailing whitespace trimmed.
+  std::string_view Token() const { return TokenAt(at_); }
+
+  // Skips one value (a container by bracket counting).
+  error_code Skip() {
+    char c = Peek();
+    if (c != '{' && c != '[') {
+      if (!IsValueStart(c)) return Unexpected();
+      ++at_;
+      return simdjson::SUCCESS;
+    }
+    int depth = 0;
+    do {
+      if (at_ >= end_) return simdjson::INCOMPLETE_ARRAY_OR_OBJECT;
+      char ch = buf_[*at_++];
+      depth += (ch == '{' || ch == '[') - (ch == '}' || ch == ']');
+    } while (depth > 0);
     return simdjson::SUCCESS;
   }
-  return GetStr(v, out);
-}
 
-// A boolean, or the strings "true"/"false"; null leaves *out unchanged.
-inline simdjson::error_code GetBoolish(od::value v, bool* out) {
-  od::json_type t;
-  if (auto e = v.type().get(t)) return e;
-  if (t == od::json_type::boolean) return v.get_bool().get(*out);
-  if (t == od::json_type::string) {
-    std::string_view s;
-    if (auto e = v.get_string().get(s)) return e;
-    *out = (s == "true" || s == "True");
+  // A string into *out (a view into the input when it has no escape); null
+  // leaves *out unchanged; another value is INCORRECT_TYPE (not consumed).
+  [[gnu::always_inline]] error_code GetStr(std::string_view* out) {
+    char c = Peek();
+    if (c == '"') return GetString(out);
+    if (c == 'n') return GetNull();
+    return IsValueStart(c) ? simdjson::INCORRECT_TYPE : Unexpected();
+  }
+
+  // A string, or a number kept as its JSON text (ids that pipelines write
+  // either way; never converted through a double). null leaves *out as is.
+  [[gnu::always_inline]] error_code GetStrOrNum(std::string_view* out) {
+    if (Type() != JsonType::kNumber) return GetStr(out);
+    *out = Token();
+    if (!IsJsonNumber(*out)) return simdjson::NUMBER_ERROR;
+    ++at_;
     return simdjson::SUCCESS;
   }
-  if (t == od::json_type::null) return simdjson::SUCCESS;
-  return simdjson::INCORRECT_TYPE;
+
+  // A boolean, or the strings "true"/"True"/"false"; null leaves *out as is.
+  error_code GetBoolish(bool* out);
+
+ private:
+  std::string_view TokenAt(const uint32_t* at) const {
+    const char* s = buf_ + at[0];
+    const char* e = buf_ + at[1];
+    while (e > s + 1 && IsSpace(e[-1])) --e;
+    return {s, static_cast<size_t>(e - s)};
+  }
+  [[gnu::always_inline]] error_code GetString(std::string_view* out) {
+    std::string_view token = Token();
+    if (token.size() < 2 || token.back() != '"') return simdjson::STRING_ERROR;
+    const char* body = token.data() + 1;
+    size_t len = token.size() - 2;
+    ++at_;
+    if (!strings_->HasEscape(body, len)) {
+      *out = {body, len};
+      return simdjson::SUCCESS;
+    }
+    return strings_->Unescape(body, len, out);
+  }
+  error_code GetNull() {
+    if (Token() != "null") return simdjson::N_ATOM_ERROR;
+    ++at_;
+    return simdjson::SUCCESS;
+  }
+
+  const char* buf_ = nullptr;
+  const uint32_t* at_ = nullptr;
+  const uint32_t* end_ = nullptr;
+  StringBuffer* strings_ = nullptr;
+};
+
+// Calls field(key) for each member of the object at the cursor, with the
+// cursor on the member's value; key points just past the key's opening quote
+// (compare it with KeyIs). field must consume the value and return SUCCESS,
+// or return an error, which stops the walk. INCORRECT_TYPE if not an object.
+template <typename F>
+[[gnu::always_inline]] inline error_code ForEachField(Cursor& c, F&& field) {
+  if (c.Peek() != '{') return c.AtEnd() ? c.Unexpected() : simdjson::INCORRECT_TYPE;
+  c.Advance();
+  if (c.Peek() == '}') {
+    c.Advance();
+    return simdjson::SUCCESS;
+  }
+  while (true) {
+    if (c.Peek() != '"') return c.Unexpected();
+    const char* key = c.Here() + 1;
+    c.Advance();
+    if (c.Peek() != ':') return c.Unexpected();
+    c.Advance();
+    if (error_code e = field(key)) return e;
+    char next = c.Peek();
+    c.Advance();
+    if (next == '}') return simdjson::SUCCESS;
+    if (next != ',') return (c.Seek(c.position() - 1), c.Unexpected());
+  }
 }
 
-// Type of v; objects and arrays are "containers".
-inline bool IsObject(od::value v) {
-  od::json_type t;
-  return v.type().get(t) == simdjson::SUCCESS && t == od::json_type::object;
+// Calls element() for each element of the array at the cursor, with the
+// cursor on it; element must consume it. INCORRECT_TYPE if not an array.
+template <typename F>
+[[gnu::always_inline]] inline error_code ForEachElement(Cursor& c, F&& element) {
+  if (c.Peek() != '[') return c.AtEnd() ? c.Unexpected() : simdjson::INCORRECT_TYPE;
+  c.Advance();
+  if (c.Peek() == ']') {
+    c.Advance();
+    return simdjson::SUCCESS;
+  }
+  while (true) {
+    if (error_code e = element()) return e;
+    char next = c.Peek();
+    c.Advance();
+    if (next == ']') return simdjson::SUCCESS;
+    if (next != ',') return (c.Seek(c.position() - 1), c.Unexpected());
+  }
 }
 
 }  // namespace exfilter::internal

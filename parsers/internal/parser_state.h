@@ -1,7 +1,7 @@
-// The state behind a ChunkParser: simdjson parsers (built once), the reusable
-// Record, scratch space, counters, and the isolate-and-restart parse loop.
-// chunk_parser.cc holds the loop, record_events.cc turns one JSON value into
-// events, generic_reader.cc applies a GenericMapping.
+// The state behind a ChunkParser: simdjson's stage 1 (built once), the
+// reusable Record, scratch space, counters, and the isolate-and-restart parse
+// loop. chunk_parser.cc holds the loop, record_events.cc turns one JSON value
+// into events, generic_reader.cc applies a GenericMapping.
 // Thread safety: none; owned by one ChunkParser.
 #pragma once
 
@@ -32,50 +32,33 @@ class ParserState {
  private:
   enum class Outcome { kOk, kSchemaError, kJsonError };
 
-  // What a read record turns into. In a stream the record's end (so its raw
-  // bytes) is only known when the next record starts, so delivery waits until
-  // then; rec_'s views stay valid because simdjson writes its string buffer
-  // only while a record is read.
-  struct Pending {
-    enum class Kind : uint8_t { kNone, kRecord, kPage, kError } kind = Kind::kNone;
-    Service service = Service::kUnknown;
-    ParseErrorKind error = ParseErrorKind::kMalformedJson;
-    std::string_view detail;
-    const char* start = nullptr;
-
-    static Pending Of(Kind kind, Service service = Service::kUnknown) {
-      Pending p;
-      p.kind = kind;
-      p.service = service;
-      return p;
-    }
-    static Pending Err(ParseErrorKind error, std::string_view detail) {
-      Pending p;
-      p.kind = Kind::kError;
-      p.error = error;
-      p.detail = detail;
-      return p;
-    }
-  };
-
   // chunk_parser.cc
   void Begin(const char* data, size_t len, SinkRef sink);
   size_t ParseRange(size_t pos, size_t end, bool final);
-  // Runs iterate_many over [pos, end). Returns where it stopped; *failed says
-  // the record there must be isolated (line mode).
+  // Reads the records of [pos, end) in batches. Returns where it stopped;
+  // *failed says the record there must be isolated (line mode).
   size_t RunStream(size_t pos, size_t end, bool final, bool* failed);
+  // One batch: stage 1 over [pos, batch_end), then its records. Returns
+  // where it stopped: batch_end, or the start of a value that continues past
+  // it (*failed false), or of a bad record (*failed true; *index_error is
+  // stage 1's error if the whole batch failed there).
+  size_t RunBatch(size_t pos, size_t batch_end, bool* failed, error_code* index_error);
+  // The batch after pos: whole lines, about batch_bytes_ (at least `least`).
+  size_t BatchEnd(size_t pos, size_t end, size_t least) const;
+  // Stage 1 over text; on success, a cursor over its structurals.
+  error_code Index(std::string_view text, Cursor* c);
   size_t RunLines(size_t pos, size_t end, bool final);
   bool ParseOneLine(size_t start, size_t end, bool last);
   bool LooksLikeWholeLine(size_t start, size_t end);
-  void ReportJsonError(simdjson::error_code e, std::string_view raw, bool last);
+  bool IsWholeValue(std::string_view text);
+  void ReportJsonError(error_code e, std::string_view raw, bool last);
 
   // record_events.cc
-  Outcome ProcessTop(od::document_reference doc, std::string_view raw, bool top,
-                     simdjson::error_code* json_error);
-  Outcome Deliver(const Pending& p, Record& r, std::string_view raw);
-  void Finish(const Pending& p, Record& r, std::string_view raw);
-  void FlushPending(const char* end);
-  void EmitElements(const Record& page);
+  // Reads the value at c (consuming it) and emits its events or its error.
+  Outcome ProcessTop(Cursor& c, bool top, error_code* json_error);
+  Outcome ProcessObject(Cursor& c, Record& r, bool top, error_code* json_error);
+  std::string_view ValueText(const Cursor& start, error_code* json_error);
+  void EmitElements(const Record& page, const Cursor& at);
   Outcome EmitRecord(Record& r, Service s, std::string_view raw);
   Outcome EmitM365(Record& r, std::string_view raw);
   Outcome EmitGoogle(Record& r, std::string_view raw);
@@ -83,17 +66,21 @@ class ParserState {
   bool ParseTime(std::string_view text, const char* field, std::string_view raw, int64_t* ms);
   void Emit(const AuditEvent& ev);
   void Error(ParseErrorKind kind, std::string_view raw, std::string_view detail);
+  Outcome Fail(ParseErrorKind kind, std::string_view raw, std::string_view detail) {
+    Error(kind, raw, detail);
+    return Outcome::kSchemaError;
+  }
 
   // generic_reader.cc
-  bool GenericMatches(od::document_reference doc);
-  Outcome EmitGeneric(od::document_reference doc, std::string_view raw,
-                      simdjson::error_code* json_error);
+  bool GenericMatches(const Cursor& root);
+  Outcome EmitGeneric(const Cursor& root, std::string_view raw, error_code* json_error);
 
-  od::parser parser_;
-  od::parser elem_parser_;
+  std::unique_ptr<simdjson::internal::dom_parser_implementation> stage1_;
+  StringBuffer strings_;
   Record rec_, elem_rec_;
   Scratch scratch_;
   unsigned mask_ = kBitM365 | kBitGoogle | kBitBox;
+  size_t capacity_;
   size_t batch_bytes_;
 
   const char* data_ = nullptr;   // the current call's buffer
@@ -101,9 +88,6 @@ class ParserState {
   SinkRef sink_{};
   bool skipping_ = false;        // inside an over-long line, until its newline
   bool line_mode_ = false;       // isolating records one line at a time
-  bool in_stream_ = false;       // the record being read came from iterate_many
-  bool defer_ = false;           // in a stream: deliver at the next record's start
-  Pending pending_;
   int good_run_ = 0;             // good lines in a row while in line mode
 };
 

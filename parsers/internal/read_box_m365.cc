@@ -1,7 +1,6 @@
 // Nested objects of Box events (created_by, source, additional_details) and
 // of Microsoft 365 records (AppAccessContext, ExtendedProperties).
 #include <string_view>
-#include <utility>
 
 #include "parsers/internal/record.h"
 
@@ -10,133 +9,102 @@ namespace {
 
 using simdjson::SUCCESS;
 
-// null is fine (absent); another non-object is a wrong type when `strict`.
-simdjson::error_code OpenObject(od::value v, const char* field, bool strict, Record& r,
-                                od::object* obj, bool* present) {
-  od::json_type t;
-  if (auto e = v.type().get(t)) return e;
-  *present = t == od::json_type::object;
-  if (*present) return v.get_object().get(*obj);
-  if (t == od::json_type::null || !strict) return SUCCESS;
-  r.bad_field = field;
-  return simdjson::INCORRECT_TYPE;
+// An object is read; null is fine (absent, consumed); another value is a
+// wrong type when `strict`, else skipped.
+enum class Shape { kObject, kDone };
+error_code ExpectObject(Cursor& c, const char* field, bool strict, Record& r, Shape* shape) {
+  *shape = Shape::kDone;
+  switch (c.Type()) {
+    case JsonType::kObject: *shape = Shape::kObject; return SUCCESS;
+    case JsonType::kNone: return c.Unexpected();
+    case JsonType::kNull: return c.Skip();
+    default: return strict ? Read(r, field, simdjson::INCORRECT_TYPE) : c.Skip();
+  }
+}
+
+// The string member `name` of the object at c (other members skipped);
+// c must be at an object.
+error_code ReadOneMember(Cursor& c, const char* field, Record& r, bool (*is_name)(const char*),
+                         std::string_view* out) {
+  return ForEachField(c, [&](const char* k) -> error_code {
+    if (is_name(k)) return Read(r, field, c.GetStr(out));
+    return c.Skip();
+  });
 }
 
 }  // namespace
 
-simdjson::error_code ReadBoxCreatedBy(od::value v, Record& r) {
-  od::object obj;
-  bool present;
-  if (auto e = OpenObject(v, "created_by", true, r, &obj, &present); e || !present) return e;
-  for (auto fr : obj) {
-    od::field f;
-    if (auto e = std::move(fr).get(f)) return e;
-    const char* k = RawKey(f);
-    if (KeyIs(k, "login")) {
-      EXFILTER_READ(r, "created_by.login", GetStr(f.value(), &r.user));
-    } else if (KeyIs(k, "id")) {
-      EXFILTER_READ(r, "created_by.id", GetStrOrNum(f.value(), &r.user_id));
-    }
-  }
-  return SUCCESS;
+error_code ReadBoxCreatedBy(Cursor& c, Record& r) {
+  Shape shape;
+  if (error_code e = ExpectObject(c, "created_by", true, r, &shape); e || shape == Shape::kDone)
+    return e;
+  return ForEachField(c, [&](const char* k) -> error_code {
+    if (KeyIs(k, "login")) return Read(r, "created_by.login", c.GetStr(&r.user));
+    if (KeyIs(k, "id")) return Read(r, "created_by.id", c.GetStrOrNum(&r.user_id));
+    return c.Skip();
+  });
 }
 
-simdjson::error_code ReadBoxSource(od::value v, Record& r) {
-  od::object obj;
-  bool present;
-  if (auto e = OpenObject(v, "source", false, r, &obj, &present); e || !present) return e;
+error_code ReadBoxSource(Cursor& c, Record& r) {
+  Shape shape;
+  if (error_code e = ExpectObject(c, "source", false, r, &shape); e || shape == Shape::kDone)
+    return e;
   std::string_view item_name, name, folder_name;
-  for (auto fr : obj) {
-    od::field f;
-    if (auto e = std::move(fr).get(f)) return e;
-    const char* k = RawKey(f);
-    if (KeyIs(k, "item_name")) {
-      EXFILTER_READ(r, "source.item_name", GetStr(f.value(), &item_name));
-    } else if (KeyIs(k, "name")) {
-      EXFILTER_READ(r, "source.name", GetStr(f.value(), &name));
-    } else if (KeyIs(k, "folder_name")) {
-      EXFILTER_READ(r, "source.folder_name", GetStr(f.value(), &folder_name));
-    } else if (KeyIs(k, "parent") && IsObject(f.value())) {
-      od::object parent;
-      if (auto e = f.value().get_object().get(parent)) return e;
-      for (auto pr : parent) {
-        od::field g;
-        if (auto e = std::move(pr).get(g)) return e;
-        if (KeyIs(RawKey(g), "name"))
-          EXFILTER_READ(r, "source.parent.name", GetStr(g.value(), &r.destination));
-      }
-    }
-  }
+  error_code e = ForEachField(c, [&](const char* k) -> error_code {
+    if (KeyIs(k, "item_name")) return Read(r, "source.item_name", c.GetStr(&item_name));
+    if (KeyIs(k, "name")) return Read(r, "source.name", c.GetStr(&name));
+    if (KeyIs(k, "folder_name")) return Read(r, "source.folder_name", c.GetStr(&folder_name));
+    if (KeyIs(k, "parent") && c.Type() == JsonType::kObject)
+      return ReadOneMember(
+          c, "source.parent.name", r, [](const char* key) { return KeyIs(key, "name"); },
+          &r.destination);
+    return c.Skip();
+  });
   r.object = !item_name.empty() ? item_name : !name.empty() ? name : folder_name;
-  return SUCCESS;
+  return e;
 }
 
-simdjson::error_code ReadBoxDetails(od::value v, Record& r) {
-  od::object obj;
-  bool present;  // Panther stores additional_details as a JSON string: ignored
-  if (auto e = OpenObject(v, "additional_details", false, r, &obj, &present); e || !present)
+error_code ReadBoxDetails(Cursor& c, Record& r) {
+  Shape shape;  // Panther stores additional_details as a JSON string: ignored
+  if (error_code e = ExpectObject(c, "additional_details", false, r, &shape);
+      e || shape == Shape::kDone)
     return e;
-  for (auto fr : obj) {
-    od::field f;
-    if (auto e = std::move(fr).get(f)) return e;
-    const char* k = RawKey(f);
-    if (KeyIs(k, "shield_alert") && IsObject(f.value())) {
-      od::object alert;
-      if (auto e = f.value().get_object().get(alert)) return e;
-      for (auto ar : alert) {
-        od::field g;
-        if (auto e = std::move(ar).get(g)) return e;
-        if (KeyIs(RawKey(g), "rule_category"))
-          EXFILTER_READ(r, "shield_alert.rule_category", GetStr(g.value(), &r.rule_category));
-      }
-    } else if (KeyIs(k, "service_id")) {
-      EXFILTER_READ(r, "additional_details.service_id", GetStrOrNum(f.value(), &r.app));
-    }
-  }
-  return SUCCESS;
+  return ForEachField(c, [&](const char* k) -> error_code {
+    if (KeyIs(k, "shield_alert") && c.Type() == JsonType::kObject)
+      return ReadOneMember(
+          c, "shield_alert.rule_category", r,
+          [](const char* key) { return KeyIs(key, "rule_category"); }, &r.rule_category);
+    if (KeyIs(k, "service_id"))
+      return Read(r, "additional_details.service_id", c.GetStrOrNum(&r.app));
+    return c.Skip();
+  });
 }
 
-simdjson::error_code ReadM365AppContext(od::value v, Record& r) {
-  od::object obj;
-  bool present;
-  if (auto e = OpenObject(v, "AppAccessContext", false, r, &obj, &present); e || !present)
+error_code ReadM365AppContext(Cursor& c, Record& r) {
+  Shape shape;
+  if (error_code e = ExpectObject(c, "AppAccessContext", false, r, &shape);
+      e || shape == Shape::kDone)
     return e;
-  for (auto fr : obj) {
-    od::field f;
-    if (auto e = std::move(fr).get(f)) return e;
-    if (KeyIs(RawKey(f), "ClientAppId"))
-      EXFILTER_READ(r, "AppAccessContext.ClientAppId", GetStr(f.value(), &r.app));
-  }
-  return SUCCESS;
+  return ReadOneMember(
+      c, "AppAccessContext.ClientAppId", r,
+      [](const char* key) { return KeyIs(key, "ClientAppId"); }, &r.app);
 }
 
 // [{"Name":"UserAgent","Value":"..."}, ...]: keeps the UserAgent value.
-simdjson::error_code ReadM365ExtendedProperties(od::value v, Record& r) {
-  od::json_type t;
-  if (auto e = v.type().get(t)) return e;
-  if (t != od::json_type::array) return SUCCESS;
-  od::array arr;
-  if (auto e = v.get_array().get(arr)) return e;
-  for (auto el : arr) {
-    od::value item;
-    if (auto e = el.get(item)) return e;
-    if (!IsObject(item)) continue;
-    od::object obj;
-    if (auto e = item.get_object().get(obj)) return e;
+error_code ReadM365ExtendedProperties(Cursor& c, Record& r) {
+  if (c.Type() != JsonType::kArray) return c.Skip();
+  return ForEachElement(c, [&]() -> error_code {
+    if (c.Type() != JsonType::kObject) return c.Skip();
     std::string_view name, value;
-    for (auto fr : obj) {
-      od::field f;
-      if (auto e = std::move(fr).get(f)) return e;
-      const char* k = RawKey(f);
-      if (KeyIs(k, "Name")) {
-        EXFILTER_READ(r, "ExtendedProperties.Name", GetStr(f.value(), &name));
-      } else if (KeyIs(k, "Value") && name == "UserAgent") {
-        EXFILTER_READ(r, "ExtendedProperties.Value", GetStr(f.value(), &value));
-      }
-    }
-    if (name == "UserAgent" && r.user_agent.empty()) r.user_agent = value;
-  }
-  return SUCCESS;
+    error_code e = ForEachField(c, [&](const char* k) -> error_code {
+      if (KeyIs(k, "Name")) return Read(r, "ExtendedProperties.Name", c.GetStr(&name));
+      if (KeyIs(k, "Value") && name == "UserAgent")
+        return Read(r, "ExtendedProperties.Value", c.GetStr(&value));
+      return c.Skip();
+    });
+    if (!e && name == "UserAgent" && r.user_agent.empty()) r.user_agent = value;
+    return e;
+  });
 }
 
 }  // namespace exfilter::internal

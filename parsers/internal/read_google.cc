@@ -2,7 +2,6 @@
 // single object, or Panther's top-level name/parameters) and the typed-union
 // parameter list {name, value|intValue|boolValue|multiValue}.
 #include <string_view>
-#include <utility>
 
 #include "parsers/internal/record.h"
 
@@ -38,162 +37,109 @@ void ApplyParam(std::string_view name, std::string_view sval, bool has_b, bool b
 }
 
 // One {name, value|boolValue|...} element; the keys come in any order.
-simdjson::error_code ReadListParam(od::value v, GoogleEvent& ev, Record& r) {
-  od::object obj;
-  EXFILTER_READ(r, "parameters[]", v.get_object().get(obj));
+error_code ReadListParam(Cursor& c, GoogleEvent& ev, Record& r) {
+  if (c.Type() != JsonType::kObject)
+    return c.Type() == JsonType::kNone ? c.Unexpected() : Read(r, "parameters[]", simdjson::INCORRECT_TYPE);
   std::string_view name, sval;
   bool has_b = false, bval = false;
-  for (auto fr : obj) {
-    od::field f;
-    if (auto e = std::move(fr).get(f)) return e;
-    const char* k = RawKey(f);
-    if (KeyIs(k, "name")) {
-      EXFILTER_READ(r, "parameters[].name", GetStr(f.value(), &name));
-    } else if (KeyIs(k, "value")) {
-      if (IsObject(f.value())) continue;
-      od::json_type t;
-      if (auto e = f.value().type().get(t)) return e;
-      if (t == od::json_type::string) EXFILTER_READ(r, "parameters[].value", GetStr(f.value(), &sval));
-    } else if (KeyIs(k, "boolValue")) {
+  error_code e = ForEachField(c, [&](const char* k) -> error_code {
+    if (KeyIs(k, "name")) return Read(r, "parameters[].name", c.GetStr(&name));
+    if (KeyIs(k, "value") && c.Type() == JsonType::kString)
+      return Read(r, "parameters[].value", c.GetStr(&sval));
+    if (KeyIs(k, "boolValue")) {
       has_b = true;
-      EXFILTER_READ(r, "parameters[].boolValue", GetBoolish(f.value(), &bval));
+      return Read(r, "parameters[].boolValue", c.GetBoolish(&bval));
     }
-  }
-  ApplyParam(name, sval, has_b, bval, ev);
-  return SUCCESS;
+    return c.Skip();
+  });
+  if (!e) ApplyParam(name, sval, has_b, bval, ev);
+  return e;
 }
 
 // Panther's map form: {"doc_title": "x", "primary_event": true, ...}.
-simdjson::error_code ReadMapParams(od::object obj, GoogleEvent& ev, Record& r) {
-  for (auto fr : obj) {
-    od::field f;
-    if (auto e = std::move(fr).get(f)) return e;
-    std::string_view name;
-    if (auto e = f.unescaped_key().get(name)) return e;
-    od::json_type t;
-    if (auto e = f.value().type().get(t)) return e;
+error_code ReadMapParams(Cursor& c, GoogleEvent& ev, Record& r) {
+  return ForEachField(c, [&](const char* k) -> error_code {
+    const char* quote = static_cast<const char*>(std::memchr(k, '"', c.Here() - k));
+    std::string_view name(k, quote == nullptr ? 0 : static_cast<size_t>(quote - k));
     std::string_view sval;
     bool bval = false, has_b = false;
-    if (t == od::json_type::string) {
-      EXFILTER_READ(r, "parameters", f.value().get_string().get(sval));
-    } else if (t == od::json_type::boolean) {
+    error_code e = simdjson::SUCCESS;
+    if (c.Type() == JsonType::kString) {
+      e = Read(r, "parameters", c.GetStr(&sval));
+    } else if (c.Type() == JsonType::kBool) {
       has_b = true;
-      EXFILTER_READ(r, "parameters", f.value().get_bool().get(bval));
+      e = Read(r, "parameters", c.GetBoolish(&bval));
+    } else {
+      e = c.Skip();
     }
-    ApplyParam(name, sval, has_b, bval, ev);
-  }
-  return SUCCESS;
+    if (!e) ApplyParam(name, sval, has_b, bval, ev);
+    return e;
+  });
 }
 
-simdjson::error_code ReadOneEvent(od::value v, Record& r) {
-  od::object obj;
-  EXFILTER_READ(r, "events[]", v.get_object().get(obj));
+error_code ReadOneEvent(Cursor& c, Record& r) {
+  if (c.Type() != JsonType::kObject)
+    return c.Type() == JsonType::kNone ? c.Unexpected() : Read(r, "events[]", simdjson::INCORRECT_TYPE);
   GoogleEvent& ev = r.g_events.emplace_back();
-  for (auto fr : obj) {
-    od::field f;
-    if (auto e = std::move(fr).get(f)) return e;
-    const char* k = RawKey(f);
-    if (KeyIs(k, "name")) {
-      EXFILTER_READ(r, "events.name", GetStr(f.value(), &ev.name));
-    } else if (KeyIs(k, "parameters")) {
-      if (auto e = ReadGoogleParams(f.value(), ev, r)) return e;
-    }
-  }
-  return SUCCESS;
+  return ForEachField(c, [&](const char* k) -> error_code {
+    if (KeyIs(k, "name")) return Read(r, "events.name", c.GetStr(&ev.name));
+    if (KeyIs(k, "parameters")) return ReadGoogleParams(c, ev, r);
+    return c.Skip();
+  });
 }
 
 }  // namespace
 
-simdjson::error_code ReadGoogleId(od::value v, Record& r) {
-  od::object obj;
-  EXFILTER_READ(r, "id", v.get_object().get(obj));
-  for (auto fr : obj) {
-    od::field f;
-    if (auto e = std::move(fr).get(f)) return e;
-    const char* k = RawKey(f);
-    if (KeyIs(k, "time")) {
-      EXFILTER_READ(r, "id.time", GetStr(f.value(), &r.time));
-    } else if (KeyIs(k, "uniqueQualifier")) {
-      EXFILTER_READ(r, "id.uniqueQualifier", GetStrOrNum(f.value(), &r.id));
-    } else if (KeyIs(k, "applicationName")) {
-      EXFILTER_READ(r, "id.applicationName", GetStr(f.value(), &r.g_app));
-    } else if (KeyIs(k, "customerId")) {
-      EXFILTER_READ(r, "id.customerId", GetStrOrNum(f.value(), &r.tenant));
-    }
-  }
-  return SUCCESS;
+error_code ReadGoogleId(Cursor& c, Record& r) {
+  return ForEachField(c, [&](const char* k) -> error_code {
+    if (KeyIs(k, "time")) return Read(r, "id.time", c.GetStr(&r.time));
+    if (KeyIs(k, "uniqueQualifier")) return Read(r, "id.uniqueQualifier", c.GetStrOrNum(&r.id));
+    if (KeyIs(k, "applicationName")) return Read(r, "id.applicationName", c.GetStr(&r.g_app));
+    if (KeyIs(k, "customerId")) return Read(r, "id.customerId", c.GetStrOrNum(&r.tenant));
+    return c.Skip();
+  });
 }
 
-simdjson::error_code ReadGoogleActor(od::value v, Record& r) {
-  od::object obj;
-  EXFILTER_READ(r, "actor", v.get_object().get(obj));
+error_code ReadGoogleActor(Cursor& c, Record& r) {
   std::string_view key;
-  for (auto fr : obj) {
-    od::field f;
-    if (auto e = std::move(fr).get(f)) return e;
-    const char* k = RawKey(f);
-    if (KeyIs(k, "email")) {
-      EXFILTER_READ(r, "actor.email", GetStr(f.value(), &r.user));
-    } else if (KeyIs(k, "profileId")) {
-      EXFILTER_READ(r, "actor.profileId", GetStrOrNum(f.value(), &r.user_id));
-    } else if (KeyIs(k, "key")) {
-      EXFILTER_READ(r, "actor.key", GetStrOrNum(f.value(), &key));
-    } else if (KeyIs(k, "applicationInfo") && IsObject(f.value())) {
-      od::object info;
-      if (auto e = f.value().get_object().get(info)) return e;
-      for (auto ir : info) {
-        od::field g;
-        if (auto e = std::move(ir).get(g)) return e;
-        if (KeyIs(RawKey(g), "oauthClientId"))
-          EXFILTER_READ(r, "actor.applicationInfo.oauthClientId", GetStrOrNum(g.value(), &r.app));
-      }
+  error_code e = ForEachField(c, [&](const char* k) -> error_code {
+    if (KeyIs(k, "email")) return Read(r, "actor.email", c.GetStr(&r.user));
+    if (KeyIs(k, "profileId")) return Read(r, "actor.profileId", c.GetStrOrNum(&r.user_id));
+    if (KeyIs(k, "key")) return Read(r, "actor.key", c.GetStrOrNum(&key));
+    if (KeyIs(k, "applicationInfo") && c.Type() == JsonType::kObject) {
+      return ForEachField(c, [&](const char* g) -> error_code {
+        if (KeyIs(g, "oauthClientId"))
+          return Read(r, "actor.applicationInfo.oauthClientId", c.GetStrOrNum(&r.app));
+        return c.Skip();
+      });
     }
-  }
+    return c.Skip();
+  });
   if (r.user_id.empty()) r.user_id = key;
-  return SUCCESS;
+  return e;
 }
 
-simdjson::error_code ReadGoogleEvents(od::value v, Record& r) {
-  od::json_type t;
-  if (auto e = v.type().get(t)) return e;
-  if (t == od::json_type::null) return SUCCESS;
-  if (t == od::json_type::object) return ReadOneEvent(v, r);
-  if (t != od::json_type::array) {
-    r.bad_field = "events";
-    return simdjson::INCORRECT_TYPE;
+error_code ReadGoogleEvents(Cursor& c, Record& r) {
+  switch (c.Type()) {
+    case JsonType::kNull: return c.Skip();
+    case JsonType::kObject: return ReadOneEvent(c, r);
+    case JsonType::kArray: break;
+    case JsonType::kNone: return c.Unexpected();
+    default: return Read(r, "events", simdjson::INCORRECT_TYPE);
   }
   r.g_events_array = true;
-  od::array arr;
-  if (auto e = v.get_array().get(arr)) return e;
-  for (auto el : arr) {
-    od::value item;
-    if (auto e = el.get(item)) return e;
-    if (auto e = ReadOneEvent(item, r)) return e;
-  }
-  return SUCCESS;
+  return ForEachElement(c, [&] { return ReadOneEvent(c, r); });
 }
 
-simdjson::error_code ReadGoogleParams(od::value v, GoogleEvent& ev, Record& r) {
-  od::json_type t;
-  if (auto e = v.type().get(t)) return e;
-  if (t == od::json_type::null) return SUCCESS;
-  if (t == od::json_type::object) {
-    od::object obj;
-    if (auto e = v.get_object().get(obj)) return e;
-    return ReadMapParams(obj, ev, r);
+error_code ReadGoogleParams(Cursor& c, GoogleEvent& ev, Record& r) {
+  switch (c.Type()) {
+    case JsonType::kNull: return c.Skip();
+    case JsonType::kObject: return ReadMapParams(c, ev, r);
+    case JsonType::kArray: break;
+    case JsonType::kNone: return c.Unexpected();
+    default: return Read(r, "parameters", simdjson::INCORRECT_TYPE);
   }
-  if (t != od::json_type::array) {
-    r.bad_field = "parameters";
-    return simdjson::INCORRECT_TYPE;
-  }
-  od::array arr;
-  if (auto e = v.get_array().get(arr)) return e;
-  for (auto el : arr) {
-    od::value item;
-    if (auto e = el.get(item)) return e;
-    if (auto e = ReadListParam(item, ev, r)) return e;
-  }
-  return SUCCESS;
+  return ForEachElement(c, [&] { return ReadListParam(c, ev, r); });
 }
 
 }  // namespace exfilter::internal

@@ -3,7 +3,7 @@
 // "id"/"actor"/"events", Box "created_at"/"event_type"), so one pass fills the
 // slots of whichever service wrote the record and counts evidence for each;
 // the service is then the one with the most evidence (or the forced format).
-// Views point into the simdjson parser's string buffer or the input.
+// Views point into the input or the parser's StringBuffer.
 // Thread safety: owned by one ParserState.
 #pragma once
 
@@ -56,39 +56,37 @@ struct Record : RecordSlots {
     elements.clear();
     g_events.clear();
   }
-  std::vector<std::string_view> elements;  // page elements, raw JSON
+  std::vector<const uint32_t*> elements;  // page elements: their first structural
   std::vector<GoogleEvent> g_events;
 };
 
-// Reads every top-level field of obj into r, honoring mask (keys of services
-// outside the mask are skipped). Returns INCORRECT_TYPE with r.bad_field set
-// for a field of the wrong type, another simdjson error for broken JSON.
-simdjson::error_code ReadTop(od::object obj, unsigned mask, Record& r);
+// Reads every top-level field of the object at c into r, honoring mask (keys
+// of services outside the mask are skipped). Returns INCORRECT_TYPE with
+// r.bad_field set for a field of the wrong type, another error for broken
+// JSON.
+error_code ReadTop(Cursor& c, unsigned mask, Record& r);
 
-// Nested readers (read_google.cc, read_box.cc, read_m365.cc).
-simdjson::error_code ReadGoogleId(od::value v, Record& r);
-simdjson::error_code ReadGoogleActor(od::value v, Record& r);
-simdjson::error_code ReadGoogleEvents(od::value v, Record& r);
-simdjson::error_code ReadGoogleParams(od::value v, GoogleEvent& ev, Record& r);
-simdjson::error_code ReadBoxCreatedBy(od::value v, Record& r);
-simdjson::error_code ReadBoxSource(od::value v, Record& r);
-simdjson::error_code ReadBoxDetails(od::value v, Record& r);
-simdjson::error_code ReadM365AppContext(od::value v, Record& r);
-simdjson::error_code ReadM365ExtendedProperties(od::value v, Record& r);
-// The elements of a page array, as raw JSON text (trimmed), into r.elements.
-simdjson::error_code ReadElements(od::value v, Record& r);
-simdjson::error_code ReadArrayElements(od::array arr, Record& r);
+// Nested readers (read_google.cc, read_box_m365.cc); each consumes its value.
+error_code ReadGoogleId(Cursor& c, Record& r);
+error_code ReadGoogleActor(Cursor& c, Record& r);
+error_code ReadGoogleEvents(Cursor& c, Record& r);
+error_code ReadGoogleParams(Cursor& c, GoogleEvent& ev, Record& r);
+error_code ReadBoxCreatedBy(Cursor& c, Record& r);
+error_code ReadBoxSource(Cursor& c, Record& r);
+error_code ReadBoxDetails(Cursor& c, Record& r);
+error_code ReadM365AppContext(Cursor& c, Record& r);
+error_code ReadM365ExtendedProperties(Cursor& c, Record& r);
+// The elements of the page array at c, as positions, into r.elements.
+error_code ReadElements(Cursor& c, Record& r);
 
 // A JSON int as string or number ("0", 0) into *out; other text leaves -1.
-simdjson::error_code GetSmallInt(od::value v, int* out);
+error_code GetSmallInt(Cursor& c, int* out);
+
+// e, after noting `field` as the culprit if e is an error.
+[[gnu::always_inline]] inline error_code Read(Record& r, const char* field, error_code e) {
+  if (e) r.bad_field = field;
+  return e;
+}
 
 }  // namespace exfilter::internal
 
-// Reads a field with a typed getter; on failure records the field and returns.
-#define EXFILTER_READ(r, field, expr)   \
-  do {                                  \
-    if (auto e_ = (expr)) {             \
-      (r).bad_field = field;            \
-      return e_;                        \
-    }                                   \
-  } while (0)

@@ -36,33 +36,6 @@ bool IsSystemUser(std::string_view user) {
          user.substr(0, 11) == "sharepoint\\" || user == "not available";
 }
 
-// True if doc (a scalar root) is one valid JSON scalar spanning all of text.
-bool IsWholeScalar(od::document_reference doc, std::string_view text) {
-  std::string_view token;
-  if (doc.raw_json_token().get(token) || TrimRight(token).size() != text.size()) return false;
-  od::json_type t;
-  if (doc.type().get(t)) return false;
-  switch (t) {
-    case od::json_type::number: {
-      double d;
-      return doc.get_double().get(d) == simdjson::SUCCESS;
-    }
-    case od::json_type::boolean: {
-      bool b;
-      return doc.get_bool().get(b) == simdjson::SUCCESS;
-    }
-    case od::json_type::null: {
-      bool n = false;
-      return doc.is_null().get(n) == simdjson::SUCCESS && n;
-    }
-    case od::json_type::string: {
-      std::string_view s;
-      return doc.get_string().get(s) == simdjson::SUCCESS;
-    }
-    default: return false;
-  }
-}
-
 }  // namespace
 
 void ParserState::Emit(const AuditEvent& ev) {
@@ -80,97 +53,100 @@ void ParserState::Error(ParseErrorKind kind, std::string_view raw, std::string_v
   sink_.on_error(sink_.sink, err);
 }
 
-ParserState::Outcome ParserState::ProcessTop(od::document_reference doc, std::string_view raw,
-                                             bool top, simdjson::error_code* json_error) {
-  using Kind = Pending::Kind;
+std::string_view ParserState::ValueText(const Cursor& start, error_code* json_error) {
+  Cursor c = start;
+  if ((*json_error = c.Skip())) return {};
+  return {start.Here(), static_cast<size_t>(c.ConsumedEnd() - start.Here())};
+}
+
+ParserState::Outcome ParserState::ProcessTop(Cursor& c, bool top, error_code* json_error) {
   if (top) ++counters_.records;
-  od::json_type t;
-  if ((*json_error = doc.type().get(t))) return Outcome::kJsonError;
   Record& r = top ? rec_ : elem_rec_;
   r.Clear();
-  if (t == od::json_type::array) {
-    if (!top) return Deliver(Pending::Err(ParseErrorKind::kUnknownSchema, "page inside a page"), r, raw);
-    od::array arr;
-    if ((*json_error = doc.get_array().get(arr))) return Outcome::kJsonError;
-    if ((*json_error = ReadArrayElements(arr, r))) return Outcome::kJsonError;
-    return Deliver(Pending::Of(Kind::kPage), r, raw);
+  strings_.Reset();
+  Cursor start = c;
+  switch (c.Type()) {
+    case JsonType::kObject: return ProcessObject(c, r, top, json_error);
+    case JsonType::kArray: {
+      if ((*json_error = ReadElements(c, r))) return Outcome::kJsonError;
+      std::string_view raw(start.Here(), static_cast<size_t>(c.ConsumedEnd() - start.Here()));
+      if (!top) return Fail(ParseErrorKind::kUnknownSchema, raw, "page inside a page");
+      if (raw.size() > options_.max_record_bytes) {
+        *json_error = simdjson::CAPACITY;  // isolated, then reported as too_long
+        return Outcome::kJsonError;
+      }
+      EmitElements(r, start);
+      return Outcome::kOk;
+    }
+    default: {
+      // At the top, junk text reads as a run of scalars: the caller isolates
+      // the line. An element of a page is just of an unknown schema.
+      std::string_view raw = ValueText(start, json_error);
+      if (top || *json_error) {
+        if (!*json_error) *json_error = simdjson::TAPE_ERROR;
+        return Outcome::kJsonError;
+      }
+      c.Advance();
+      return Fail(ParseErrorKind::kUnknownSchema, raw, "not a JSON object");
+    }
   }
-  if (t != od::json_type::object) {
-    // In a stream, junk text reads as a run of scalars: isolate the line.
-    if (top && (in_stream_ || !IsWholeScalar(doc, raw))) {
-      *json_error = simdjson::TAPE_ERROR;
+}
+
+ParserState::Outcome ParserState::ProcessObject(Cursor& c, Record& r, bool top,
+                                                error_code* json_error) {
+  Cursor start = c;
+  if (options_.format == InputFormat::kGeneric && options_.generic) {
+    std::string_view raw = ValueText(start, json_error);
+    if (*json_error) return Outcome::kJsonError;
+    if (raw.size() > options_.max_record_bytes) {
+      *json_error = simdjson::CAPACITY;
       return Outcome::kJsonError;
     }
-    return Deliver(Pending::Err(ParseErrorKind::kUnknownSchema, "not a JSON object"), r, raw);
+    c.Skip();
+    return EmitGeneric(start, raw, json_error);
   }
-  if (options_.format == InputFormat::kGeneric && options_.generic)
-    return EmitGeneric(doc, raw, json_error);
-  od::object obj;
-  if ((*json_error = doc.get_object().get(obj))) return Outcome::kJsonError;
-  if (simdjson::error_code e = ReadTop(obj, mask_, r)) {
+  if (error_code e = ReadTop(c, mask_, r)) {
     if (e != simdjson::INCORRECT_TYPE) {
       *json_error = e;
       return Outcome::kJsonError;
     }
-    return Deliver(Pending::Err(ParseErrorKind::kWrongType, r.bad_field), r, raw);
+    std::string_view raw = ValueText(start, json_error);
+    if (*json_error) return Outcome::kJsonError;
+    c = start;
+    c.Skip();
+    return Fail(ParseErrorKind::kWrongType, raw, r.bad_field);
+  }
+  std::string_view raw(start.Here(), static_cast<size_t>(c.ConsumedEnd() - start.Here()));
+  if (raw.size() > options_.max_record_bytes) {
+    *json_error = simdjson::CAPACITY;  // isolated, then reported as too_long
+    return Outcome::kJsonError;
   }
   if (r.page) {
-    if (!top) return Deliver(Pending::Err(ParseErrorKind::kUnknownSchema, "page inside a page"), r, raw);
-    return Deliver(Pending::Of(Kind::kPage), r, raw);
+    if (!top) return Fail(ParseErrorKind::kUnknownSchema, raw, "page inside a page");
+    EmitElements(r, start);
+    return Outcome::kOk;
   }
   Service s = DetectService(r, options_.format);
   if (s == Service::kUnknown) {
-    if (options_.generic && options_.format == InputFormat::kAuto && GenericMatches(doc))
-      return EmitGeneric(doc, raw, json_error);
-    return Deliver(Pending::Err(ParseErrorKind::kUnknownSchema, "no known audit fields"), r, raw);
+    if (options_.generic && options_.format == InputFormat::kAuto && GenericMatches(start))
+      return EmitGeneric(start, raw, json_error);
+    return Fail(ParseErrorKind::kUnknownSchema, raw, "no known audit fields");
   }
-  return Deliver(Pending::Of(Kind::kRecord, s), r, raw);
+  return EmitRecord(r, s, raw);
 }
 
-ParserState::Outcome ParserState::Deliver(const Pending& p, Record& r, std::string_view raw) {
-  if (defer_) {  // only top-level records in a stream: r is rec_
-    pending_ = p;
-    pending_.start = raw.data();
-    return Outcome::kOk;
+void ParserState::EmitElements(const Record& page, const Cursor& at) {
+  for (const uint32_t* element : page.elements) {
+    Cursor c = at;
+    c.Seek(element);
+    error_code e = simdjson::SUCCESS;
+    if (ProcessTop(c, /*top=*/false, &e) != Outcome::kJsonError) continue;
+    Cursor start = at;
+    start.Seek(element);
+    error_code ignored;
+    std::string_view raw = ValueText(start, &ignored);
+    ReportJsonError(e, raw.empty() ? std::string_view(start.Here(), 1) : raw, /*last=*/false);
   }
-  Finish(p, r, raw);
-  return p.kind == Pending::Kind::kError ? Outcome::kSchemaError : Outcome::kOk;
-}
-
-void ParserState::FlushPending(const char* end) {
-  if (pending_.kind == Pending::Kind::kNone) return;
-  Pending p = pending_;
-  pending_.kind = Pending::Kind::kNone;
-  std::string_view raw = TrimRight({p.start, static_cast<size_t>(end - p.start)});
-  if (raw.size() > options_.max_record_bytes) {
-    Error(ParseErrorKind::kTooLong, raw, "record longer than the limit");
-    return;
-  }
-  Finish(p, rec_, raw);
-}
-
-void ParserState::Finish(const Pending& p, Record& r, std::string_view raw) {
-  switch (p.kind) {
-    case Pending::Kind::kRecord: EmitRecord(r, p.service, raw); break;
-    case Pending::Kind::kPage: EmitElements(r); break;
-    case Pending::Kind::kError: Error(p.error, raw, p.detail); break;
-    default: break;
-  }
-}
-
-void ParserState::EmitElements(const Record& page) {
-  bool defer = defer_;
-  defer_ = false;  // elements know their own bytes
-  for (std::string_view raw : page.elements) {
-    od::document doc;
-    simdjson::error_code e =
-        elem_parser_.iterate(raw.data(), raw.size(), limit_ - raw.data()).get(doc);
-    if (e == simdjson::SUCCESS &&
-        ProcessTop(od::document_reference(doc), raw, /*top=*/false, &e) != Outcome::kJsonError)
-      continue;
-    ReportJsonError(e, raw, /*last=*/false);
-  }
-  defer_ = defer;
 }
 
 ParserState::Outcome ParserState::EmitRecord(Record& r, Service s, std::string_view raw) {

@@ -1,11 +1,13 @@
-// The top-level keys ChunkParser reads, recognized from the raw key text by
-// first character and a memcmp (no unescaping, no hashing).
-// Thread safety: pure function.
+// The top-level keys ChunkParser reads, recognized from the raw key text
+// (no unescaping) with a small open-addressing table: a hash of the length
+// and two bytes, then one masked compare of at most 24 bytes. No branch
+// depends on which key it is, so the lookup costs the same whatever order a
+// writer put the keys in.
+// Thread safety: the table is built once, during static initialization.
 #pragma once
 
 #include <cstdint>
-
-#include "parsers/internal/json_util.h"
+#include <cstring>
 
 namespace exfilter::internal {
 
@@ -22,96 +24,49 @@ enum class TopKey : uint8_t {
   // Box
   kCreatedAt, kCreatedBy, kEventId, kEventType, kIpAddressBox, kSource, kAdditionalDetails,
   kEntries, kChunkSize, kNextStreamPosition,
+  kCount
 };
 
-[[gnu::always_inline]] inline TopKey LookupTopKey(const char* k) {
-  switch (k[0]) {
-    case 'A':
-      if (KeyIs(k, "AppAccessContext")) return TopKey::kAppAccessContext;
-      if (KeyIs(k, "ApplicationId")) return TopKey::kApplicationId;
-      if (KeyIs(k, "ActorIpAddress")) return TopKey::kActorIpAddress;
-      break;
-    case 'C':
-      if (KeyIs(k, "CreationTime")) return TopKey::kCreationTime;
-      if (KeyIs(k, "ClientIP")) return TopKey::kClientIP;
-      if (KeyIs(k, "Client_IPAddress")) return TopKey::kClientIPAddress;
-      break;
-    case 'D':
-      if (KeyIs(k, "DestinationRelativeUrl")) return TopKey::kDestinationRelativeUrl;
-      if (KeyIs(k, "DestinationFileName")) return TopKey::kDestinationFileName;
-      break;
-    case 'E':
-      if (KeyIs(k, "ExtendedProperties")) return TopKey::kExtendedProperties;
-      break;
-    case 'I':
-      if (KeyIs(k, "Id")) return TopKey::kId;
-      break;
-    case 'L':
-      if (KeyIs(k, "LogonError")) return TopKey::kLogonError;
-      break;
-    case 'O':
-      if (KeyIs(k, "Operation")) return TopKey::kOperation;
-      if (KeyIs(k, "OrganizationId")) return TopKey::kOrganizationId;
-      if (KeyIs(k, "ObjectId")) return TopKey::kObjectId;
-      break;
-    case 'R':
-      if (KeyIs(k, "RecordType")) return TopKey::kRecordType;
-      if (KeyIs(k, "ResultStatus")) return TopKey::kResultStatus;
-      break;
-    case 'T':
-      if (KeyIs(k, "TimeGenerated")) return TopKey::kTimeGenerated;
-      break;
-    case 'U':
-      if (KeyIs(k, "UserId")) return TopKey::kUserId;
-      if (KeyIs(k, "UserKey")) return TopKey::kUserKey;
-      if (KeyIs(k, "UserAgent")) return TopKey::kUserAgent;
-      if (KeyIs(k, "UserType")) return TopKey::kUserType;
-      break;
-    case 'W':
-      if (KeyIs(k, "Workload")) return TopKey::kWorkload;
-      break;
-    case 'a':
-      if (KeyIs(k, "actor")) return TopKey::kActor;
-      if (KeyIs(k, "additional_details")) return TopKey::kAdditionalDetails;
-      break;
-    case 'c':
-      if (KeyIs(k, "created_at")) return TopKey::kCreatedAt;
-      if (KeyIs(k, "created_by")) return TopKey::kCreatedBy;
-      if (KeyIs(k, "chunk_size")) return TopKey::kChunkSize;
-      break;
-    case 'e':
-      if (KeyIs(k, "events")) return TopKey::kEvents;
-      if (KeyIs(k, "event_id")) return TopKey::kEventId;
-      if (KeyIs(k, "event_type")) return TopKey::kEventType;
-      if (KeyIs(k, "entries")) return TopKey::kEntries;
-      break;
-    case 'i':
-      if (KeyIs(k, "id")) return TopKey::kGoogleId;
-      if (KeyIs(k, "ipAddress")) return TopKey::kIpAddress;
-      if (KeyIs(k, "ip_address")) return TopKey::kIpAddressBox;
-      if (KeyIs(k, "items")) return TopKey::kItems;
-      break;
-    case 'k':
-      if (KeyIs(k, "kind")) return TopKey::kKind;
-      break;
-    case 'n':
-      if (KeyIs(k, "name")) return TopKey::kName;
-      if (KeyIs(k, "nextPageToken")) return TopKey::kNextPageToken;
-      if (KeyIs(k, "next_stream_position")) return TopKey::kNextStreamPosition;
-      break;
-    case 'o':
-      if (KeyIs(k, "ownerDomain")) return TopKey::kOwnerDomain;
-      break;
-    case 'p':
-      if (KeyIs(k, "parameters")) return TopKey::kParameters;
-      break;
-    case 's':
-      if (KeyIs(k, "source")) return TopKey::kSource;
-      break;
-    default:
-      break;
+class TopKeyTable {
+ public:
+  static constexpr size_t kMaxLen = 24;
+  TopKeyTable();
+  // The key whose raw text (without quotes) is k[0, len). k must have 24
+  // readable bytes.
+  [[gnu::always_inline]] TopKey Lookup(const char* k, size_t len) const {
+    if (len == 0 || len > kMaxLen) return TopKey::kNone;
+    uint64_t w[3];
+    std::memcpy(w, k, sizeof(w));
+    for (uint32_t h = Hash(k, len);; h = (h + 1) & kMask) {
+      const Entry& e = slots_[h];
+      if (e.len == len) {
+        uint64_t diff = ((w[0] ^ e.text[0]) & e.mask[0]) | ((w[1] ^ e.text[1]) & e.mask[1]) |
+                        ((w[2] ^ e.text[2]) & e.mask[2]);
+        if (diff == 0) return e.key;
+      } else if (e.len == 0) {
+        return TopKey::kNone;
+      }
+    }
   }
-  return TopKey::kNone;
-}
+
+ private:
+  static constexpr uint32_t kSize = 256, kMask = kSize - 1;
+  struct Entry {
+    uint64_t text[3] = {0, 0, 0};
+    uint64_t mask[3] = {0, 0, 0};
+    uint32_t len = 0;
+    TopKey key = TopKey::kNone;
+  };
+  static uint32_t Hash(const char* k, size_t len) {
+    return (static_cast<uint32_t>(static_cast<unsigned char>(k[0])) * 7u +
+            static_cast<uint32_t>(static_cast<unsigned char>(k[len - 1])) * 31u +
+            static_cast<uint32_t>(len) * 131u) & kMask;
+  }
+  void Add(const char* text, TopKey key);
+
+  Entry slots_[kSize];
+};
+
+extern const TopKeyTable kTopKeys;
 
 }  // namespace exfilter::internal

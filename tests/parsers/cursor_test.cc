@@ -1,0 +1,145 @@
+// The parsers' own stage 2 (parsers/internal/json_util.h, top_keys.h) and the
+// batch loop around it: grammar checks on what is read, the key table, the
+// backslash tracker, and values longer than a batch.
+#include <string>
+
+#include <gtest/gtest.h>
+
+#include "parsers/internal/top_keys.h"
+#include "tests/parsers/collect_sink.h"
+
+namespace exfilter {
+namespace {
+
+std::string M365(const std::string& id, const std::string& user) {
+  return R"({"CreationTime":"2024-05-01T10:00:00","Id":")" + id +
+         R"(","Operation":"FileUploaded","OrganizationId":"org","RecordType":6,"UserId":")" + user +
+         R"(","UserType":0,"Workload":"OneDrive","ClientIP":"10.1.2.3","ObjectId":"https://x/y.docx"})";
+}
+
+TEST(Cursor, GrammarErrorsInReadValuesAreMalformed) {
+  // Each broken line costs only itself; the good line after it is read.
+  for (std::string bad : {
+           R"({"CreationTime" "2024-05-01T10:00:00","Operation":"FileUploaded"})",  // no colon
+           R"({"Operation":"FileUploaded",})",                                     // comma, no key
+           R"({"Operation":"FileUploaded" "UserId":"a@b.c"})",                     // no comma
+           R"({"Id":01,"Operation":"FileUploaded"})",                              // bad number
+           R"({"Id":-,"Operation":"FileUploaded"})",
+           R"({"LogonError":nul,"Operation":"UserLoginFailed"})",                  // bad atom
+           R"({"ExtendedProperties":[{"Name":"UserAgent","Value":"x"},],"Operation":"x"})",
+           R"({"UserId":"a\qb","Operation":"FileUploaded"})",                      // bad escape
+       }) {
+    std::string text = bad;
+    text += "\n";
+    text += M365("good", "u@x.com");
+    text += "\n";
+    CollectSink s = ParseText(text);
+    ASSERT_EQ(s.errors.size(), 1u) << bad;
+    EXPECT_EQ(s.errors[0].kind, ParseErrorKind::kMalformedJson) << bad;
+    EXPECT_EQ(s.errors[0].offset, 0u) << bad;
+    ASSERT_EQ(s.events.size(), 1u) << bad;
+    EXPECT_EQ(s.events[0].id, "good") << bad;
+  }
+}
+
+TEST(Cursor, SkippedNestedValuesAndEscapes) {
+  std::string line =
+      R"({"Site":{"a":[1,{"b":"]}"}],"c":{}},"CreationTime":"2024-05-01T10:00:00","Id":"e\"1",)"
+      R"("Operation":"FileUploaded","UserId":"J\u00fcrgen@X.com","ClientIP":"10.1.2.3:443",)"
+      R"("ObjectId":12345678901234567890,"UserType":"0","Empty":[],"Obj":{}})";
+  std::string text = line;
+  text += "\n";
+  CollectSink s = ParseText(text);
+  ASSERT_TRUE(s.errors.empty());
+  ASSERT_EQ(s.events.size(), 1u);
+  EXPECT_EQ(s.events[0].id, "e\"1");
+  EXPECT_EQ(s.events[0].user, "j\xc3\xbcrgen@x.com");
+  EXPECT_EQ(s.events[0].ip, "10.1.2.3");
+  EXPECT_EQ(s.events[0].object, "12345678901234567890");  // a number kept as its text
+  EXPECT_EQ(s.events[0].raw, line);
+}
+
+TEST(Cursor, EscapesInsideAPageAreReadFromTheirElement) {
+  // Elements are walked after their page, behind the backslash scan.
+  std::string text = "[";
+  text += M365("a\\u0031", "one@x.com");
+  text += ",";
+  text += M365("b", "tw\\u006f@x.com");
+  text += ",";
+  text += M365("c", "three@x.com");
+  text += "]\n";
+  text += M365("d\\/", "four@x.com");
+  text += "\n";
+  CollectSink s = ParseText(text);
+  ASSERT_TRUE(s.errors.empty());
+  ASSERT_EQ(s.events.size(), 4u);
+  EXPECT_EQ(s.events[0].id, "a1");
+  EXPECT_EQ(s.events[1].user, "two@x.com");
+  EXPECT_EQ(s.events[2].id, "c");
+  EXPECT_EQ(s.events[3].id, "d/");
+}
+
+TEST(Cursor, ValuesLongerThanABatch) {
+  // One line of ~600 KiB (an M365 content blob), and a pretty-printed Box
+  // page of ~400 KiB spread over many lines: both longer than a 128 KiB batch.
+  std::string blob = "[";
+  for (int i = 0; i < 2500; ++i) {
+    if (i > 0) blob += ",";
+    std::string id = "m";
+    id += std::to_string(i);
+    blob += M365(id, "u@x.com");
+  }
+  blob += "]";
+  std::string page = "{\n  \"entries\": [\n";
+  for (int i = 0; i < 3000; ++i) {
+    if (i > 0) page += ",\n";
+    page += "    {\n      \"event_id\": \"b";
+    page += std::to_string(i);
+    page += "\",\n      \"event_type\": \"ITEM_UPLOAD\",\n      \"created_by\": {\"login\": "
+            "\"u@x.com\"},\n      \"created_at\": \"2024-05-01T10:00:00-07:00\"\n    }";
+  }
+  page += "\n  ],\n  \"chunk_size\": 3000\n}\n";
+  ASSERT_GT(blob.size(), size_t{512} << 10);
+  ASSERT_GT(page.size(), size_t{256} << 10);
+  std::string text = M365("first", "u@x.com");
+  text += "\n";
+  text += blob;
+  text += "\n";
+  text += page;
+  text += M365("last", "u@x.com");
+  text += "\n";
+  for (size_t chunk : {size_t{0}, size_t{1} << 20, size_t{3} << 20}) {
+    CollectSink s = chunk == 0 ? ParseText(text) : ParseInChunks(text, chunk);
+    EXPECT_TRUE(s.errors.empty()) << chunk;
+    ASSERT_EQ(s.events.size(), 1u + 2500u + 3000u + 1u) << chunk;
+    EXPECT_EQ(s.events[1].id, "m0");
+    EXPECT_EQ(s.events[2500].id, "m2499");
+    EXPECT_EQ(s.events[2501].id, "b0");
+    EXPECT_EQ(s.events[5500].id, "b2999");
+    EXPECT_EQ(s.events[5501].id, "last");
+  }
+}
+
+TEST(TopKeys, EveryKeyAndNoNearMiss) {
+  using internal::TopKey;
+  const internal::TopKeyTable& t = internal::kTopKeys;
+  auto lookup = [&](std::string key) {
+    key.append(32, '"');  // the lookup reads up to 24 bytes past the key's start
+    return t.Lookup(key.data(), key.find('"'));
+  };
+  EXPECT_EQ(lookup("CreationTime"), TopKey::kCreationTime);
+  EXPECT_EQ(lookup("DestinationRelativeUrl"), TopKey::kDestinationRelativeUrl);
+  EXPECT_EQ(lookup("Id"), TopKey::kId);
+  EXPECT_EQ(lookup("id"), TopKey::kGoogleId);
+  EXPECT_EQ(lookup("ip_address"), TopKey::kIpAddressBox);
+  EXPECT_EQ(lookup("ipAddress"), TopKey::kIpAddress);
+  EXPECT_EQ(lookup("next_stream_position"), TopKey::kNextStreamPosition);
+  EXPECT_EQ(lookup("UserType"), TopKey::kUserType);
+  for (const char* miss : {"", "I", "Ids", "creationTime", "CreationTim", "CreationTimes",
+                           "UserIdX", "ListId", "next_stream_positions",
+                           "a_key_much_longer_than_twenty_four_bytes"})
+    EXPECT_EQ(lookup(miss), TopKey::kNone) << miss;
+}
+
+}  // namespace
+}  // namespace exfilter
