@@ -57,6 +57,7 @@ std::map<std::string, Setter> AgentSetters(AgentConfig* c, std::string* mode, st
   s["coverage_interval"] = Duration(&c->coverage_interval);
   s["coverage_gap"] = Duration(&c->coverage_gap);
   s["on_blocked"] = OneOf(on_blocked, {"block", "drop"});
+  s["coverage_silence_after"] = Duration(&c->coverage_silence_after);
   return s;
 }
 

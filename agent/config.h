@@ -42,6 +42,7 @@ struct AgentConfig {
   bool output_compress = false;          // zstd-compress rotated output files
   absl::Duration coverage_interval = absl::ZeroDuration();  // 0 = no coverage records
   absl::Duration coverage_gap = absl::Hours(1);  // silent service/tenant longer than this: gap record
+  absl::Duration coverage_silence_after = absl::ZeroDuration();  // follow: wall-clock silence record (0 = off)
   std::string metrics_listen;            // [metrics] listen / --metrics: HOST:PORT; empty = no endpoint
   bool drop_when_blocked = false;        // on_blocked = "drop": drop output instead of pausing input
 

@@ -5,10 +5,19 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "parsers/inspect.h"
 #include "pipeline/detect/annotation.h"
 #include "util/strings.h"
 
 namespace exfilter {
+
+void AppendSourceSilentRecord(const SilentSource& s, std::string* out) {
+  out->append("{\"exfilter_record\":\"source_silent\",\"path\":");
+  AppendJsonString(s.path, out);
+  out->append(",\"last_growth\":\"");
+  AppendRfc3339Millis(absl::ToUnixMillis(s.last_growth), out);
+  absl::StrAppend(out, "\",\"silent_seconds\":", absl::ToInt64Seconds(s.silent), "}\n");
+}
 
 void Coverage::Observe(const DetectorEvent& ev, std::string* out) {
   if (ev.time_ms <= 0) return;

@@ -9,7 +9,11 @@
 //    "events":N,"upload":N,...,"last_event":...}
 //   {"exfilter_record":"coverage_gap","service":"box","tenant":"<hash>","reason":"silent",
 //    "last_event":...,"silent_seconds":N}
-// Thread safety: none; owned by the ordered stage.
+// In --follow mode with coverage_silence_after, a followed file that has not
+// grown for that long of WALL time gets the one non-deterministic record:
+//   {"exfilter_record":"source_silent","path":"...","last_growth":...,"silent_seconds":N}
+// Thread safety: none; owned by the ordered stage. AppendSourceSilentRecord
+// is a pure function.
 #pragma once
 
 #include <cstdint>
@@ -18,8 +22,12 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/time/time.h"
 #include "pipeline/detect/detector_event.h"
+#include "pipeline/silence.h"
 
 namespace exfilter {
+
+// Appends the source_silent line (with its newline) to *out.
+void AppendSourceSilentRecord(const SilentSource& s, std::string* out);
 
 class Coverage {
  public:

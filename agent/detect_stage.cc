@@ -53,6 +53,7 @@ void DetectWorker::Parse(Chunk& chunk) {
 
 void DetectStage::Consume(Chunk& chunk, std::string* out) {
   if (reload_pending_.load(std::memory_order_acquire)) ApplyReload();
+  if (posted_pending_.load(std::memory_order_acquire)) TakePosted(out);
   auto& p = static_cast<DetectPayload&>(*chunk.payload);
   if (options_.dead_letter != nullptr && !chunk.too_long.empty()) {  // over-long lines before this chunk
     dead_.append(chunk.too_long);
@@ -103,6 +104,7 @@ void DetectStage::Consume(Chunk& chunk, std::string* out) {
 
 void DetectStage::Tick(std::string* out) {
   if (reload_pending_.load(std::memory_order_acquire)) ApplyReload();
+  if (posted_pending_.load(std::memory_order_acquire)) TakePosted(out);
   if (!dead_.empty() && options_.dead_letter != nullptr) {
     (void)options_.dead_letter->Write(dead_);
     dead_.clear();
@@ -152,6 +154,19 @@ void DetectStage::RequestReload(const DetectorConfig& config) {
   std::lock_guard<std::mutex> lock(reload_mu_);
   pending_ = std::make_unique<DetectorConfig>(config);
   reload_pending_.store(true, std::memory_order_release);
+}
+
+void DetectStage::PostLines(std::string lines) {
+  std::lock_guard<std::mutex> lock(reload_mu_);
+  posted_.append(lines);
+  posted_pending_.store(true, std::memory_order_release);
+}
+
+void DetectStage::TakePosted(std::string* out) {
+  std::lock_guard<std::mutex> lock(reload_mu_);
+  out->append(posted_);
+  posted_.clear();
+  posted_pending_.store(false, std::memory_order_release);
 }
 
 void DetectStage::ApplyReload() {

@@ -7,7 +7,7 @@
 //    tracks input offsets and writes the checkpoint (after the sink accepted
 //    everything before it), applies reloaded configs between chunks.
 // Thread safety: DetectWorker as ChunkWorker; DetectStage as OrderedStage,
-// except RequestReload (any thread).
+// except RequestReload and PostLines (any thread).
 #pragma once
 
 #include <cstdint>
@@ -104,6 +104,9 @@ class DetectStage : public OrderedStage {
 
   // A new detector config (SIGHUP); applied by the ordered thread between chunks.
   void RequestReload(const DetectorConfig& config);
+  // Lines from another thread (source_silent records) for the output; the
+  // ordered thread writes them between chunks.
+  void PostLines(std::string lines);
   absl::Status last_checkpoint_status() const { return checkpoint_status_; }
 
  private:
@@ -126,6 +129,9 @@ class DetectStage : public OrderedStage {
   std::mutex reload_mu_;
   std::unique_ptr<DetectorConfig> pending_;  // guarded by reload_mu_
   std::atomic<bool> reload_pending_{false};
+  std::string posted_;  // guarded by reload_mu_
+  std::atomic<bool> posted_pending_{false};
+  void TakePosted(std::string* out);
 };
 
 }  // namespace exfilter

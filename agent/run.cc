@@ -254,9 +254,15 @@ int RunAgent(const AgentConfig& cfg, const std::string& config_file) {
       }
     } else {
       Tailer tailer(RealFileSystem(), cfg.inputs, TailOptions{cfg.from_tail}, &sources, resume);
+      SilenceWatch silence(cfg.coverage_silence_after);
       while (!sig.stop.load()) {
         uint64_t n = tailer.Poll(reader, &sig.stop);
         for (const std::string& w : tailer.TakeWarnings()) Warn(w);
+        if (silence.enabled()) {
+          std::string lines;
+          for (const SilentSource& s : silence.Observe(tailer.Progress(), absl::Now())) AppendSourceSilentRecord(s, &lines);
+          if (!lines.empty()) stage.PostLines(std::move(lines));
+        }
         if (n == 0) {
           const absl::Time until = absl::Now() + cfg.poll_interval;
           while (!sig.stop.load() && absl::Now() < until) absl::SleepFor(absl::Milliseconds(20));

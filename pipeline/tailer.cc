@@ -139,6 +139,12 @@ std::vector<std::pair<std::string, uint32_t>> Tailer::Files() const {
   return out;
 }
 
+std::vector<SourceProgress> Tailer::Progress() const {
+  std::vector<SourceProgress> out;
+  for (const auto& t : files_) out.push_back({t->cursor.id, t->path, t->read_offset});
+  return out;
+}
+
 std::vector<std::string> Tailer::TakeWarnings() { return std::exchange(warnings_, {}); }
 
 }  // namespace exfilter

@@ -18,6 +18,7 @@
 #include "absl/status/statusor.h"
 #include "pipeline/file_source.h"
 #include "pipeline/reader.h"
+#include "pipeline/silence.h"
 #include "pipeline/source_table.h"
 
 namespace exfilter {
@@ -40,6 +41,8 @@ class Tailer {
 
   // Files currently followed (path, source id), for stats and tests.
   std::vector<std::pair<std::string, uint32_t>> Files() const;
+  // Files currently followed with the offset read so far (silence watch).
+  std::vector<SourceProgress> Progress() const;
   // Warnings since the last call (unreadable files, bad patterns).
   std::vector<std::string> TakeWarnings();
 

@@ -333,6 +333,25 @@ drop_mode)
   "$BIN" --mode annotate --on-blocked drop -t 2 big.ndjson 2> err2.txt | cmp -s - all.ndjson || fail "drop mode output differs when not blocked"
   expect_eq "$(stat_of dropped err2.txt)" 0 "nothing dropped when unblocked"
   ;;
+source_silent)
+  # --follow with coverage_silence_after: a file that stops growing gets one source_silent record
+  # per silence (wall clock); growth re-arms it.
+  printf '[agent]\npoll_interval = "50ms"\nmode = "annotate"\ncoverage_silence_after = "400ms"\n' > c.toml
+  events 0 3 > app.log
+  "$BIN" -F -c c.toml app.log -o file:out.ndjson 2> err.txt &
+  pid=$!
+  wait_for '[ "$(grep -c source_silent out.ndjson 2>/dev/null)" == 1 ]'
+  expect_eq "$(grep -c '"exfilter":{' out.ndjson)" 3 "events before the silence"
+  grep source_silent out.ndjson | grep -q '^{"exfilter_record":"source_silent","path":"app.log","last_growth":"20[0-9-]*T[0-9:.]*Z","silent_seconds":0}$' ||
+    fail "record: $(grep source_silent out.ndjson)"
+  events 3 2 >> app.log
+  wait_for '[ "$(grep -c source_silent out.ndjson)" == 2 ]'
+  expect_eq "$(grep -n source_silent out.ndjson | tail -1 | cut -d: -f1)" 7 "second record after the two new events"
+  kill -TERM $pid; wait $pid; expect_eq $? 0 "SIGTERM exit"
+  # Off in the deterministic (read-to-end) path.
+  "$BIN" -q -c c.toml --mode annotate app.log > once.ndjson
+  expect_eq "$(grep -c source_silent once.ndjson)" 0 "no wall-clock record without --follow"
+  ;;
 file_output_rotation)
   events 0 400 > in.ndjson
   "$BIN" --mode annotate -q -c <(printf '[agent]\noutput_rotate_bytes = 40000\noutput_keep_files = 50\n') in.ndjson -o file:out.ndjson
