@@ -1,5 +1,6 @@
 #include "agent/metrics.h"
 
+#include <atomic>
 #include <exception>
 #include <utility>
 
@@ -21,19 +22,8 @@ struct MetricsExporter::Impl {
   std::shared_ptr<prometheus::Registry> health = std::make_shared<prometheus::Registry>();
   std::unique_ptr<prometheus::Exposer> exposer;
 
-  Counter* events = nullptr;
-  Counter* bytes = nullptr;
-  Counter* forwarded = nullptr;
-  Counter* suppressed = nullptr;
-  Counter* summaries = nullptr;
-  Counter* late = nullptr;
-  Counter* dropped = nullptr;
-  Counter* output_bytes = nullptr;
-  Counter* queue_full = nullptr;
-  Counter* output_waits = nullptr;
-  Counter* sink_retries = nullptr;
-  Counter* dead_letters = nullptr;
-  Counter* checkpoints = nullptr;
+  // The plain counters, each following one PipelineCounters field.
+  std::vector<std::pair<Counter*, std::atomic<uint64_t> PipelineCounters::*>> plain;
   Counter* errors[kNumErrorKinds] = {};
   std::vector<Counter*> by_rule;
   Gauge* lag = nullptr;
@@ -55,6 +45,28 @@ struct MetricsExporter::Impl {
 
 namespace {
 
+struct CounterDef {
+  const char* name;
+  const char* help;
+  std::atomic<uint64_t> PipelineCounters::*field;
+};
+using PC = PipelineCounters;
+const CounterDef kCounters[] = {
+    {"exfilter_events_total", "Input events parsed.", &PC::events},
+    {"exfilter_input_bytes_total", "Input bytes read.", &PC::bytes_read},
+    {"exfilter_forwarded_total", "Events forwarded as anomalous.", &PC::forwarded},
+    {"exfilter_suppressed_total", "Events matched by a suppression or maintenance rule.", &PC::suppressed},
+    {"exfilter_records_total", "Detector records written (incident summaries and others).", &PC::summaries},
+    {"exfilter_late_events_total", "Events older than the allowed lateness.", &PC::late},
+    {"exfilter_dropped_total", "Output lines dropped while the sink was blocked (--on-blocked drop).", &PC::dropped},
+    {"exfilter_output_bytes_total", "Bytes the sink accepted.", &PC::output_bytes},
+    {"exfilter_queue_full_total", "Times the reader waited for the memory budget (backpressure).", &PC::queue_full},
+    {"exfilter_output_waits_total", "Times the ordered stage waited for the writer.", &PC::output_waits},
+    {"exfilter_sink_retries_total", "Sink retries.", &PC::sink_retries},
+    {"exfilter_dead_letters_total", "Lines written to the dead-letter file.", &PC::dead_letters},
+    {"exfilter_checkpoints_total", "Checkpoints written.", &PC::checkpoints},
+};
+
 // Counters only grow: the registry follows the atomic by the difference.
 void Follow(prometheus::Counter* c, uint64_t value) {
   const double delta = static_cast<double>(value) - c->Value();
@@ -64,19 +76,7 @@ void Follow(prometheus::Counter* c, uint64_t value) {
 }  // namespace
 
 void MetricsExporter::Impl::Build(const std::vector<std::string>& rule_names) {
-  events = AddCounter("exfilter_events_total", "Input events parsed.");
-  bytes = AddCounter("exfilter_input_bytes_total", "Input bytes read.");
-  forwarded = AddCounter("exfilter_forwarded_total", "Events forwarded as anomalous.");
-  suppressed = AddCounter("exfilter_suppressed_total", "Events matched by a suppression or maintenance rule.");
-  summaries = AddCounter("exfilter_records_total", "Detector records written (incident summaries and others).");
-  late = AddCounter("exfilter_late_events_total", "Events older than the allowed lateness.");
-  dropped = AddCounter("exfilter_dropped_total", "Output lines dropped while the sink was blocked (--on-blocked drop).");
-  output_bytes = AddCounter("exfilter_output_bytes_total", "Bytes the sink accepted.");
-  queue_full = AddCounter("exfilter_queue_full_total", "Times the reader waited for the memory budget (backpressure).");
-  output_waits = AddCounter("exfilter_output_waits_total", "Times the ordered stage waited for the writer.");
-  sink_retries = AddCounter("exfilter_sink_retries_total", "Sink retries.");
-  dead_letters = AddCounter("exfilter_dead_letters_total", "Lines written to the dead-letter file.");
-  checkpoints = AddCounter("exfilter_checkpoints_total", "Checkpoints written.");
+  for (const CounterDef& d : kCounters) plain.emplace_back(AddCounter(d.name, d.help), d.field);
   auto& err = prometheus::BuildCounter()
                   .Name("exfilter_parse_errors_total")
                   .Help("Input lines that could not be parsed, by kind.")
@@ -142,19 +142,7 @@ int MetricsExporter::port() const {
 void MetricsExporter::Update(const PipelineCounters& c, const MetricsSample& sample, absl::Time now) {
   Impl& m = *impl_;
   const uint64_t events = c.Get(c.events), bytes = c.Get(c.bytes_read);
-  Follow(m.events, events);
-  Follow(m.bytes, bytes);
-  Follow(m.forwarded, c.Get(c.forwarded));
-  Follow(m.suppressed, c.Get(c.suppressed));
-  Follow(m.summaries, c.Get(c.summaries));
-  Follow(m.late, c.Get(c.late));
-  Follow(m.dropped, c.Get(c.dropped));
-  Follow(m.output_bytes, c.Get(c.output_bytes));
-  Follow(m.queue_full, c.Get(c.queue_full));
-  Follow(m.output_waits, c.Get(c.output_waits));
-  Follow(m.sink_retries, c.Get(c.sink_retries));
-  Follow(m.dead_letters, c.Get(c.dead_letters));
-  Follow(m.checkpoints, c.Get(c.checkpoints));
+  for (auto [counter, field] : m.plain) Follow(counter, c.Get(c.*field));
   for (int k = 0; k < kNumErrorKinds; ++k) Follow(m.errors[k], c.Get(c.errors[k]));
   for (size_t i = 0; i < m.by_rule.size(); ++i) Follow(m.by_rule[i], c.Get(c.suppressed_by_rule[i]));
   const int64_t last_ms = c.last_event_ms.load(std::memory_order_relaxed);
