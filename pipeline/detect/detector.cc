@@ -9,7 +9,7 @@ namespace exfilter {
 using detect_internal::FloorDiv;
 
 namespace {
-constexpr size_t kPrefetchAhead = 8;
+constexpr size_t kPrefetchAhead = 16;
 }
 
 absl::StatusOr<std::unique_ptr<Detector>> Detector::Create(const DetectorConfig& config) {

@@ -39,11 +39,26 @@ inline int Mod(int64_t x, int r) { return static_cast<int>(((x % r) + r) % r); }
 // in closed form, then clears the ring slots of windows (h, w].
 template <typename Counter, typename Fold>
 void AdvanceRing(Counter* ring, int r, int32_t h, int32_t w, int32_t lateness, Ewma& base,
-                 double log_a, Fold&& fold) {
+                 const detect_internal::DecayTable& decay, Fold&& fold) {
   int32_t fold_end = w - lateness - 1;
   for (int32_t x = h - lateness; x <= std::min(h, fold_end); ++x) fold(x, ring[Mod(x, r)]);
-  if (fold_end > h) EwmaDecayIdle(base, fold_end - h, log_a);
+  if (fold_end > h) EwmaDecayIdle(base, fold_end - h, decay);
   for (int32_t x = std::max(h + 1, w - r + 1); x <= w; ++x) ring[Mod(x, r)] = 0;
+}
+
+// One user fold into a group's peer statistics (EWMAs of the user's
+// bias-corrected mean, its square and its dispersion).
+inline void PeerUpdate(const Ewma& base, double weight, float& pm, float& pm2, float& pphi,
+                       uint32_t& updates, float& bw) {
+  double m = base.mean / weight;
+  double phi = Dispersion(m, base.m2 / weight);
+  pm = static_cast<float>(pm + kPeerBeta * (m - pm));
+  pm2 = static_cast<float>(pm2 + kPeerBeta * (m * m - pm2));
+  pphi = static_cast<float>(pphi + kPeerBeta * (phi - pphi));
+  ++updates;
+  // Bias correction of EWMAs started at 0 after n updates: 1 - (1 - beta)^n.
+  bw = updates == 1 ? static_cast<float>(kPeerBeta)
+                    : static_cast<float>(1.0 - (1.0 - bw) * (1.0 - kPeerBeta));
 }
 
 // Bias correction of an EWMA started at 0 after n windows: 1 - a^n.
@@ -73,7 +88,7 @@ double DetectorImpl::SlotFactor(const UserRec& u, int slot) const {
 
 void DetectorImpl::LearnSlot(UserRec& u, int slot, double count, int64_t windows) const {
   uint16_t& c = u.slot_mean[slot];
-  double keep = std::exp(static_cast<double>(windows) * p_.slot_log_a);
+  double keep = slot_keep_(windows);
   double target = c * keep + (1 - keep) * std::min(count * kSlotScale, 65535.0);
   // Round toward the target so that small values still move.
   double r = target < c ? std::floor(target) : std::ceil(target);
@@ -85,7 +100,7 @@ void DetectorImpl::LearnSlot(UserRec& u, int slot, double count, int64_t windows
 // reaches 0 (the rounding costs at most 1/kPeakScale event per window).
 void DetectorImpl::DecayPeak(UserRec& u, int64_t windows) const {
   if (u.peak == 0) return;
-  double keep = std::exp(static_cast<double>(windows) * p_.long_log_a / kPeakMemory);
+  double keep = peak_keep_(windows);
   u.peak = static_cast<uint16_t>(std::floor(u.peak * keep));
 }
 
@@ -93,13 +108,16 @@ void DetectorImpl::DecayPeak(UserRec& u, int64_t windows) const {
 // windows in the run (closed form over the 28 long windows of a week).
 void DetectorImpl::DecaySlots(UserRec& u, int64_t a, int64_t b) const {
   if (b < a) return;
-  int64_t per_day = std::max<int64_t>(1, 86'400'000 / p_.long_ms);
-  int64_t period = 7 * per_day;
+  // Every residue mod the week's period gets the whole weeks of the run, the
+  // first (b - a + 1) mod period residues from a's one more.
+  const int64_t period = static_cast<int64_t>(long_slot_.size());
+  const int64_t len = b - a + 1;
   int64_t counts[kSlots] = {};
-  for (int64_t j = 0; j < period; ++j) {
-    int64_t n = FloorDiv(b - j, period) - FloorDiv(a - 1 - j, period);
-    if (n > 0) counts[LongSlot(j)] += n;
+  if (len >= period) {
+    const int64_t whole = len / period;
+    for (int64_t j = 0; j < period; ++j) counts[long_slot_[j]] += whole;
   }
+  for (int64_t x = a, end = a + len % period; x < end; ++x) counts[LongSlot(x)] += 1;
   for (int s = 0; s < kSlots; ++s) {
     if (counts[s] > 0) LearnSlot(u, s, 0.0, counts[s]);
   }
@@ -193,8 +211,21 @@ void DetectorImpl::FoldWindow(UserRec& u, bool is_long, int32_t x, uint32_t coun
                               GroupRec* peer) {
   const int64_t len = is_long ? p_.long_ms : p_.short_ms;
   const int64_t start_ms = int64_t{x} * len;
-  const int slot = is_long ? LongSlot(x) : ShortSlot(x);
   const int64_t age = start_ms - int64_t{u.first_min} * 60'000;
+  Ewma& base = is_long ? u.long_base : u.short_base;
+  const double alpha = is_long ? p_.long_alpha : p_.short_alpha;
+  if (count == 0) {
+    // An empty window: x^2 / f is 0 whatever the seasonal factor and
+    // nothing is anomalous (AdvanceUser folds empty short windows itself).
+    EwmaUpdate(base, 0.0, 1.0, alpha);
+    if (is_long) {
+      DecayPeak(u, 1);
+      LearnSlot(u, LongSlot(x), 0, 1);
+    }
+    LearnPeer(u, is_long, x, age, peer);
+    return;
+  }
+  const int slot = is_long ? LongSlot(x) : ShortSlot(x);
   double learned = count;
   bool anomalous = false;
   if (age >= p_.warmup_ms && count >= config_.min_count) {
@@ -207,8 +238,8 @@ void DetectorImpl::FoldWindow(UserRec& u, bool is_long, int32_t x, uint32_t coun
       learned = std::max<double>(config_.min_count - 1, ThresholdCount(mean, var, p_.threshold));
     }
   }
-  Ewma& base = is_long ? u.long_base : u.short_base;
-  EwmaUpdate(base, learned, is_long ? std::max(0.5, SlotFactor(u, slot)) : SlotFactor(u, slot), is_long ? p_.long_alpha : p_.short_alpha);
+  EwmaUpdate(base, learned, is_long ? std::max(0.5, SlotFactor(u, slot)) : SlotFactor(u, slot),
+             alpha);
   if (is_long) {
     DecayPeak(u, 1);
   } else if (learned * kPeakScale > u.peak) {
@@ -218,23 +249,21 @@ void DetectorImpl::FoldWindow(UserRec& u, bool is_long, int32_t x, uint32_t coun
   // Seasonal means learn at fold time, in window order: arrival order within
   // the allowed lateness does not change them.
   if (is_long) LearnSlot(u, slot, count, 1);
+  LearnPeer(u, is_long, x, age, peer);
+}
+
+// The peer statistics learn every fold of users older than warmup / 7.
+void DetectorImpl::LearnPeer(const UserRec& u, bool is_long, int32_t x, int64_t age,
+                             GroupRec* peer) {
   if (peer == nullptr || age < p_.warmup_ms / 7) return;
   int64_t n = int64_t{x} + 1 - FirstWindow(u, is_long);
-  double weight = Weight(n, is_long);
-  double m = base.mean / weight;
-  double phi = Dispersion(m, base.m2 / weight);
-  float& pm = is_long ? peer->peer_long_mean : peer->peer_short_mean;
-  float& pm2 = is_long ? peer->peer_long_mean2 : peer->peer_short_mean2;
-  float& pphi = is_long ? peer->peer_long_phi : peer->peer_short_phi;
-  pm = static_cast<float>(pm + kPeerBeta * (m - pm));
-  pm2 = static_cast<float>(pm2 + kPeerBeta * (m * m - pm2));
-  pphi = static_cast<float>(pphi + kPeerBeta * (phi - pphi));
-  uint32_t& updates = is_long ? peer->peer_long_updates : peer->peer_updates;
-  ++updates;
-  // Bias correction of EWMAs started at 0 after n updates: 1 - (1 - beta)^n.
-  float& bw = is_long ? peer->peer_long_bw : peer->peer_short_bw;
-  bw = updates == 1 ? static_cast<float>(kPeerBeta)
-                    : static_cast<float>(1.0 - (1.0 - bw) * (1.0 - kPeerBeta));
+  if (is_long) {
+    PeerUpdate(u.long_base, Weight(n, true), peer->peer_long_mean, peer->peer_long_mean2,
+               peer->peer_long_phi, peer->peer_long_updates, peer->peer_long_bw);
+  } else {
+    PeerUpdate(u.short_base, Weight(n, false), peer->peer_short_mean, peer->peer_short_mean2,
+               peer->peer_short_phi, peer->peer_updates, peer->peer_short_bw);
+  }
 }
 
 // Moves the user's newest short window from h to w > h. Windows leaving the
@@ -256,15 +285,31 @@ void DetectorImpl::AdvanceUser(UserRec& u, int32_t w, GroupRec* peer) {
       ++next_long;
     }
   };
+  // Empty short windows (most of the ring after an idle gap) take a short
+  // path with the same arithmetic as FoldWindow's: the EWMA step with x = 0
+  // and the peer update.
+  const int64_t first_ms = int64_t{u.first_min} * 60'000;
+  const int64_t first_short = FirstWindow(u, false);
+  const int64_t peer_min_age = p_.warmup_ms / 7;
   for (int64_t x = h - ls; x <= std::min(h, short_end); ++x) {
-    FoldWindow(u, false, static_cast<int32_t>(x), u.short_ring[Mod(x, kShortRing)], peer);
+    uint32_t count = u.short_ring[Mod(x, kShortRing)];
+    if (count != 0) {
+      FoldWindow(u, false, static_cast<int32_t>(x), count, peer);
+    } else {
+      EwmaUpdate(u.short_base, 0.0, 1.0, p_.short_alpha);
+      if (peer != nullptr && x * p_.short_ms - first_ms >= peer_min_age) {
+        PeerUpdate(u.short_base, Weight(x + 1 - first_short, false), peer->peer_short_mean,
+                   peer->peer_short_mean2, peer->peer_short_phi, peer->peer_updates,
+                   peer->peer_short_bw);
+      }
+    }
     fold_long_upto(x + 1);
   }
-  if (short_end > h) EwmaDecayIdle(u.short_base, short_end - h, p_.short_log_a);
+  if (short_end > h) EwmaDecayIdle(u.short_base, short_end - h, short_idle_);
   fold_long_upto(short_end + 1);
   int64_t idle_from = std::max(next_long, lh + 1);
   if (long_end >= idle_from) {
-    EwmaDecayIdle(u.long_base, long_end - idle_from + 1, p_.long_log_a);
+    EwmaDecayIdle(u.long_base, long_end - idle_from + 1, long_idle_);
     DecaySlots(u, idle_from, long_end);
     DecayPeak(u, long_end - idle_from + 1);
   }
@@ -303,7 +348,7 @@ void DetectorImpl::CountGroup(GroupRec& g, int32_t w) {
   if (w > g.short_head) {
     const double slot_alpha = std::min(1.0, p_.short_alpha * kSlots);
     AdvanceRing(g.short_ring, kShortRing, g.short_head, w, p_.short_lateness, g.short_base,
-                p_.short_log_a, [&](int32_t x, uint32_t c) {
+                short_idle_, [&](int32_t x, uint32_t c) {
                   int slot = ShortSlot(x);
                   EwmaUpdate(g.short_base, c, GroupSlotFactor(&g, slot), p_.short_alpha);
                   g.slot_mean[slot] += static_cast<float>(slot_alpha * (c - g.slot_mean[slot]));
@@ -317,7 +362,27 @@ GroupRec* DetectorImpl::Group(uint64_t key) {
   auto it = groups_.find(key);
   if (it != groups_.end()) return &it->second;
   if (groups_.size() >= config_.max_groups) return nullptr;
+  group_cache_.valid = false;  // an insert may move every record
   return &groups_[key];
 }
 
+void DetectorImpl::Groups(uint64_t tenant_key, uint64_t peer_key, GroupRec** tenant,
+                          GroupRec** peer) {
+  GroupCache& c = group_cache_;
+  if (!c.valid || c.tenant_key != tenant_key || c.peer_key != peer_key) {
+    c.tenant = Group(tenant_key);
+    c.peer = c.tenant;
+    if (peer_key != tenant_key) {
+      size_t before = groups_.size();
+      c.peer = Group(peer_key);
+      // Inserting the peer may have rehashed the table: find the tenant again.
+      if (groups_.size() != before && c.tenant != nullptr) c.tenant = &groups_.find(tenant_key)->second;
+    }
+    c.tenant_key = tenant_key;
+    c.peer_key = peer_key;
+    c.valid = true;
+  }
+  *tenant = c.tenant;
+  *peer = c.peer;
+}
 }  // namespace exfilter

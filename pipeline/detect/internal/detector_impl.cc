@@ -96,6 +96,11 @@ void DetectorImpl::BuildTables() {
   for (size_t n = 0; n < long_weight_.size(); ++n) {
     long_weight_[n] = static_cast<float>(1.0 - std::exp(static_cast<double>(n) * p_.long_log_a));
   }
+  constexpr size_t kDecay = 4096;  // 42 days of 15-minute windows
+  short_idle_.Build(p_.short_log_a, 1.0, kDecay);
+  long_idle_.Build(p_.long_log_a, 1.0, kDecay);
+  slot_keep_.Build(p_.slot_log_a, 1.0, kDecay);
+  peak_keep_.Build(p_.long_log_a, detect_internal::kPeakMemory, kDecay);
 }
 
 void DetectorImpl::SetConfig(const DetectorConfig& config) {
@@ -103,11 +108,18 @@ void DetectorImpl::SetConfig(const DetectorConfig& config) {
   p_ = DeriveParams(config);
   BuildTables();
   stats_.suppressed_by_rule.resize(config.suppress.size(), 0);
+  group_cache_.valid = false;  // max_groups may have changed
 }
 
 void DetectorImpl::Prefetch(const DetectorEvent& ev) const {
+  // Only what Observe() will touch: other events never reach the user table.
+  bool watched = IsWatchedAction(ev.action);
+  bool signin = ev.action == ActionClass::kSigninSuccess ||
+                ev.action == ActionClass::kSigninFailure || ev.action == ActionClass::kSigninRisky;
+  if ((!watched && !signin) || !ev.primary || ev.user_key == 0 || ev.time_ms <= 0) return;
+  if (watched && ev.suppress_rule != kNoSuppressRule) return;
   users_.Prefetch(ev.user_key);
-  if (!IsWatchedAction(ev.action) && ev.action != ActionClass::kSigninSuccess) return;
+  if (!watched && ev.action != ActionClass::kSigninSuccess) return;
   if (ev.dest_key != 0) novelty_.Prefetch(NoveltyKey(ev.user_key, ev.dest_key, kTagDest));
   uint64_t ipk = config_.new_ip_by_prefix ? ev.prefix_key : ev.ip_key;
   if (ipk != 0) novelty_.Prefetch(NoveltyKey(ev.user_key, ipk, kTagIp));
@@ -160,8 +172,9 @@ void DetectorImpl::ObserveWatched(const DetectorEvent& ev, UserRec& u, bool /*is
   d.watched = true;
   const int64_t t = ev.time_ms;
   int32_t w = static_cast<int32_t>(FloorDiv(t, p_.short_ms));
-  GroupRec* tenant = Group(ev.tenant_key);
-  GroupRec* peer = ev.peer_key == ev.tenant_key ? tenant : Group(ev.peer_key);
+  GroupRec* tenant;
+  GroupRec* peer;
+  Groups(ev.tenant_key, ev.peer_key, &tenant, &peer);
   if (!(u.fail_run & kUserHasWatched)) {
     u.fail_run |= kUserHasWatched;
     u.short_head = w;

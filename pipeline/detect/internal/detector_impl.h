@@ -105,12 +105,25 @@ class DetectorImpl {
   int64_t sweep_minute_ = INT64_MIN;
   std::vector<float> short_weight_, long_weight_;  // EwmaWeight(n) for small n
   std::vector<uint8_t> short_slot_, long_slot_;    // slot of a window by its index mod a week
+  // a^n of idle runs (short / long baseline, seasonal slot, peak), tabulated.
+  detect_internal::DecayTable short_idle_, long_idle_, slot_keep_, peak_keep_;
+  // The last (tenant, peer) pair looked up: consecutive events often share
+  // it. Invalid after any insert into groups_ (records may move).
+  struct GroupCache {
+    bool valid = false;
+    uint64_t tenant_key = 0, peer_key = 0;
+    GroupRec* tenant = nullptr;
+    GroupRec* peer = nullptr;
+  };
+  GroupCache group_cache_;
 
  private:
   // baseline.cc
   void AdvanceUser(detect_internal::UserRec& u, int32_t w, GroupRec* peer);
   void FoldWindow(detect_internal::UserRec& u, bool is_long, int32_t x, uint32_t count,
                   GroupRec* peer);
+  void LearnPeer(const detect_internal::UserRec& u, bool is_long, int32_t x, int64_t age,
+                 GroupRec* peer);
   void CountGroup(GroupRec& g, int32_t w);
   double GroupSlotFactor(const GroupRec* g, int slot) const;
   double Weight(int64_t n, bool is_long) const;
@@ -134,6 +147,9 @@ class DetectorImpl {
   double SurgeFactor(const GroupRec* tenant, int32_t w, uint32_t user_count,
                      double user_expected) const;
   GroupRec* Group(uint64_t key);
+  // The tenant's and the peer group's records (nullptr beyond max_groups),
+  // both valid together: looking up the second may insert and rehash.
+  void Groups(uint64_t tenant_key, uint64_t peer_key, GroupRec** tenant, GroupRec** peer);
   // identity.cc
   void ObserveSignin(const DetectorEvent& ev, detect_internal::UserRec& u, Decision& d);
   uint32_t ActiveRisk(const detect_internal::UserRec& u, int64_t t_ms) const;

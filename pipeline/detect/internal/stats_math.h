@@ -6,7 +6,9 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstddef>
 #include <cstdint>
+#include <vector>
 
 namespace exfilter::detect_internal {
 
@@ -30,6 +32,36 @@ inline void EwmaUpdate(Ewma& e, double x, double f, double alpha) {
 inline void EwmaDecayIdle(Ewma& e, int64_t k, double log_a) {
   if (k <= 0) return;
   double ak = std::exp(static_cast<double>(k) * log_a);
+  e.mean = static_cast<float>(ak * e.mean);
+  e.m2 = static_cast<float>(ak * e.m2);
+}
+
+// exp(n * log_a / divisor) for n in [0, size): the closed-form decay factors
+// of idle runs, looked up instead of calling exp per event. Entries are
+// computed with the same expression, so results are bit-identical to the
+// direct call (which is still used beyond the table).
+class DecayTable {
+ public:
+  void Build(double log_a, double divisor, size_t size) {
+    log_a_ = log_a;
+    divisor_ = divisor;
+    table_.resize(size);
+    for (size_t n = 0; n < size; ++n) table_[n] = Direct(static_cast<int64_t>(n));
+  }
+  double operator()(int64_t n) const {
+    return static_cast<uint64_t>(n) < table_.size() ? table_[static_cast<size_t>(n)] : Direct(n);
+  }
+
+ private:
+  double Direct(int64_t n) const { return std::exp(static_cast<double>(n) * log_a_ / divisor_); }
+  double log_a_ = 0, divisor_ = 1;
+  std::vector<double> table_;
+};
+
+// EwmaDecayIdle with the factor a^k from a DecayTable built with log_a.
+inline void EwmaDecayIdle(Ewma& e, int64_t k, const DecayTable& decay) {
+  if (k <= 0) return;
+  double ak = decay(k);
   e.mean = static_cast<float>(ak * e.mean);
   e.m2 = static_cast<float>(ak * e.m2);
 }
