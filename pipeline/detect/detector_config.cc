@@ -82,6 +82,7 @@ std::vector<std::pair<std::string_view, Setter>> DetectorSetters(DetectorConfig*
       {"peak_guard_min", Num(&c->peak_guard_min, 1, 65535)},
       {"novelty_bonus", Num(&c->novelty_bonus, 0, 100)},
       {"novelty_min_age", Dur(&c->novelty_min_age)},
+      {"novelty_memory", Dur(&c->novelty_memory)},
       {"failure_run", Num(&c->failure_run, 1, 255)},
       {"risk_duration", Dur(&c->risk_duration)},
       {"risk_threshold_factor", Num(&c->risk_threshold_factor, 0.01, 1)},
@@ -179,6 +180,10 @@ absl::Status ValidateDetectorConfig(const DetectorConfig& c) {
   }
   if (c.suppress.size() >= 0xFFFF) return bad("too many suppression rules");
   if (c.summary_interval <= absl::ZeroDuration()) return bad("summary_interval must be > 0");
+  if (c.novelty_memory != absl::ZeroDuration() &&
+      (c.novelty_memory < absl::Hours(1) || c.novelty_memory % absl::Minutes(1) != absl::ZeroDuration())) {
+    return bad("novelty_memory must be 0 (never forget) or whole minutes, at least 1h");
+  }
   return absl::OkStatus();
 }
 

@@ -59,6 +59,11 @@ struct DetectorConfig {
   double cold_start_factor = 2.0;  // threshold multiplier for a user with no history, fading to 1 at warm-up
   double novelty_bonus = 1.0;  // added to the score (log10 units) for new destination / IP
   absl::Duration novelty_min_age = absl::Hours(24);  // younger users have nothing "new"
+  // Novelty forgets: a (user, destination / IP) pair not seen again for
+  // between novelty_memory and twice it is "new" again (two sketch
+  // generations of novelty_memory of event time each; twice the sketch
+  // memory). 0: never forget (one sketch).
+  absl::Duration novelty_memory = absl::ZeroDuration();
   // --- identity risk ---
   uint32_t failure_run = 3;                      // consecutive sign-in failures that raise risk
   absl::Duration risk_duration = absl::Hours(24);  // how long raised risk lasts

@@ -70,7 +70,8 @@ DetectorImpl::DetectorImpl(const DetectorConfig& config)
     : config_(config),
       p_(DeriveParams(config)),
       users_(config.max_users),
-      novelty_(config.sketch_width_log2, config.sketch_depth) {
+      novelty_(config.sketch_width_log2, config.sketch_depth,
+               absl::ToInt64Milliseconds(config.novelty_memory)) {
   stats_.suppressed_by_rule.assign(config.suppress.size(), 0);
   groups_.reserve(64);
   BuildTables();
@@ -131,6 +132,7 @@ Decision DetectorImpl::Observe(const DetectorEvent& ev, std::vector<DetectorReco
   stats_.events++;
   if (ev.time_ms > watermark_ms_) {
     watermark_ms_ = ev.time_ms;
+    novelty_.Advance(watermark_ms_);
     int64_t minute = FloorDiv(watermark_ms_, 60'000);
     if (minute != sweep_minute_) {
       sweep_minute_ = minute;

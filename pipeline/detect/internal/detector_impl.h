@@ -16,6 +16,7 @@
 #include "pipeline/detect/detector_config.h"
 #include "pipeline/detect/detector_event.h"
 #include "pipeline/detect/internal/count_min.h"
+#include "pipeline/detect/internal/novelty.h"
 #include "pipeline/detect/internal/stats_math.h"
 #include "pipeline/detect/internal/user_table.h"
 
@@ -97,7 +98,7 @@ class DetectorImpl {
   detect_internal::UserTable users_;
   absl::flat_hash_map<uint64_t, GroupRec> groups_;
   std::map<uint64_t, Incident> incidents_;  // by user key: ordered, deterministic sweeps
-  detect_internal::BlockedCountMin novelty_;  // (user, destination / ip / prefix) seen counts
+  detect_internal::NoveltyMemory novelty_;  // (user, destination / ip / prefix) seen counts
   int64_t watermark_ms_ = INT64_MIN;          // newest event time seen
   int64_t rate_minute_ = INT64_MIN;           // event-time minute of the rate cap
   uint64_t rate_forwarded_ = 0;

@@ -100,7 +100,11 @@ std::string DetectorImpl::StructureTag(const DetectorConfig& c) {
                       ";late=", absl::ToInt64Milliseconds(c.allowed_lateness),
                       ";rec=", sizeof(UserRec), ";ring=", detect_internal::kShortRing, "/",
                       detect_internal::kLongRing, ";grp=", sizeof(GroupRec),
-                      ";cm=", c.sketch_width_log2, "x", c.sketch_depth);
+                      ";cm=", c.sketch_width_log2, "x", c.sketch_depth,
+                      // Only with aging on, so that older snapshots still load without it.
+                      c.novelty_memory > absl::ZeroDuration()
+                          ? absl::StrCat(";nov=", absl::ToInt64Milliseconds(c.novelty_memory))
+                          : "");
 }
 
 std::string DetectorImpl::Serialize() const {
@@ -134,8 +138,13 @@ std::string DetectorImpl::Serialize() const {
     w.Put(k);
     w.Put(inc);
   }
-  w.Put(novelty_.total());
-  w.Bytes(novelty_.RawBytes());
+  w.Put(novelty_.current().total());
+  w.Bytes(novelty_.current().RawBytes());
+  if (const detect_internal::BlockedCountMin* prev = novelty_.previous()) {
+    w.Put(novelty_.period());
+    w.Put(prev->total());
+    w.Bytes(prev->RawBytes());
+  }
   return out;
 }
 
@@ -179,8 +188,15 @@ bool DetectorImpl::Restore(std::string_view bytes, std::string* error) {
   }
   uint64_t total;
   std::string_view counters;
-  ok = ok && r.Get(&total) && r.Bytes(&counters) && novelty_.LoadCounters(counters, total) &&
-       r.done();
+  ok = ok && r.Get(&total) && r.Bytes(&counters) &&
+       novelty_.current().LoadCounters(counters, total);
+  if (detect_internal::BlockedCountMin* prev = novelty_.previous(); ok && prev != nullptr) {
+    int64_t period;
+    ok = r.Get(&period) && r.Get(&total) && r.Bytes(&counters) &&
+         prev->LoadCounters(counters, total);
+    if (ok) novelty_.set_period(period);
+  }
+  ok = ok && r.done();
   if (!ok) *error = "detector state is truncated or malformed";
   return ok;
 }
