@@ -143,7 +143,7 @@ ParserState::Outcome ParserState::EmitGeneric(const Cursor& root, std::string_vi
   bool time_ok = true;
   if (!time.empty()) {
     time_ok = m.time_format == GenericTimeFormat::kRfc3339
-                  ? ParseTimestamp(time, &ev.time_ms)
+                  ? ParseTimestamp(time, &ev.time_ms, &dates_)
                   : ParseUnixTime(time, m.time_format == GenericTimeFormat::kUnixSeconds,
                                   &ev.time_ms);
   }

@@ -12,6 +12,7 @@
 #include "parsers/internal/json_util.h"
 #include "parsers/internal/record.h"
 #include "parsers/internal/scratch.h"
+#include "parsers/internal/time_parse.h"
 
 namespace exfilter::internal {
 
@@ -79,6 +80,7 @@ class ParserState {
   StringBuffer strings_;
   Record rec_, elem_rec_;
   Scratch scratch_;
+  DateCache dates_;
   unsigned mask_ = kBitM365 | kBitGoogle | kBitBox;
   size_t capacity_;
   size_t batch_bytes_;

@@ -161,7 +161,7 @@ ParserState::Outcome ParserState::EmitRecord(Record& r, Service s, std::string_v
 bool ParserState::ParseTime(std::string_view text, const char* field, std::string_view raw,
                             int64_t* ms) {
   *ms = 0;
-  if (text.empty() || ParseTimestamp(text, ms)) return true;
+  if (text.empty() || ParseTimestamp(text, ms, &dates_)) return true;
   Error(ParseErrorKind::kBadTime, raw, field);
   return false;
 }

@@ -1,5 +1,7 @@
 #include "parsers/internal/time_parse.h"
 
+#include <cstring>
+
 namespace exfilter::internal {
 namespace {
 
@@ -41,19 +43,37 @@ bool ParseZone(std::string_view s, size_t pos, int64_t* offset_s) {
   return true;
 }
 
+// The date at s[0, 10) (s has at least 19 bytes) as days since 1970-01-01.
+bool ParseDate(std::string_view s, int64_t* days) {
+  int y, mo, d;
+  if (!Digits(s, 0, 4, &y) || s[4] != '-' || !Digits(s, 5, 2, &mo) || s[7] != '-' ||
+      !Digits(s, 8, 2, &d))
+    return false;
+  if (y < kMinYear || y > kMaxYear || mo < 1 || mo > 12 || d < 1 || d > DaysInMonth(y, mo))
+    return false;
+  *days = DaysFromCivil(y, static_cast<unsigned>(mo), static_cast<unsigned>(d));
+  return true;
+}
+
 }  // namespace
 
-bool ParseTimestamp(std::string_view s, int64_t* ms) {
+bool ParseTimestamp(std::string_view s, int64_t* ms, DateCache* cache) {
   // YYYY-MM-DD[T ]HH:MM:SS
-  int y, mo, d, h, mi, sec;
-  if (s.size() < 19 || !Digits(s, 0, 4, &y) || s[4] != '-' || !Digits(s, 5, 2, &mo) ||
-      s[7] != '-' || !Digits(s, 8, 2, &d) || (s[10] != 'T' && s[10] != ' ' && s[10] != 't') ||
-      !Digits(s, 11, 2, &h) || s[13] != ':' || !Digits(s, 14, 2, &mi) || s[16] != ':' ||
-      !Digits(s, 17, 2, &sec))
+  if (s.size() < 19) return false;
+  int64_t days = 0;
+  if (cache->valid && std::memcmp(s.data(), cache->text, sizeof(cache->text)) == 0) {
+    days = cache->days;
+  } else {
+    if (!ParseDate(s, &days)) return false;
+    std::memcpy(cache->text, s.data(), sizeof(cache->text));
+    cache->days = days;
+    cache->valid = true;
+  }
+  int h, mi, sec;
+  if ((s[10] != 'T' && s[10] != ' ' && s[10] != 't') || !Digits(s, 11, 2, &h) || s[13] != ':' ||
+      !Digits(s, 14, 2, &mi) || s[16] != ':' || !Digits(s, 17, 2, &sec))
     return false;
-  if (y < kMinYear || y > kMaxYear || mo < 1 || mo > 12 || d < 1 || d > DaysInMonth(y, mo) ||
-      h > 23 || mi > 59 || sec > 60)
-    return false;
+  if (h > 23 || mi > 59 || sec > 60) return false;
   size_t pos = 19;
   int frac_ms = 0;
   if (pos < s.size() && (s[pos] == '.' || s[pos] == ',')) {
@@ -69,7 +89,6 @@ bool ParseTimestamp(std::string_view s, int64_t* ms) {
   }
   int64_t offset_s = 0;
   if (!ParseZone(s, pos, &offset_s)) return false;
-  int64_t days = DaysFromCivil(y, static_cast<unsigned>(mo), static_cast<unsigned>(d));
   int64_t secs = days * 86400 + h * 3600 + mi * 60 + sec - offset_s;
   *ms = secs * 1000 + frac_ms;
   return true;

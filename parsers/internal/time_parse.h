@@ -17,9 +17,21 @@ namespace exfilter::internal {
 inline constexpr int kMinYear = 1970;
 inline constexpr int kMaxYear = 2200;
 
+// The last date (YYYY-MM-DD) parsed and its day number: consecutive events
+// mostly share their date, so its digits are checked and converted once.
+struct DateCache {
+  char text[10] = {};
+  int64_t days = 0;
+  bool valid = false;
+};
+
 // Parses text into *ms (UTC). False on any other form or an out-of-range
 // field (month 13, hour 24, offset beyond 18 h, year outside the range).
-bool ParseTimestamp(std::string_view text, int64_t* ms);
+bool ParseTimestamp(std::string_view text, int64_t* ms, DateCache* cache);
+inline bool ParseTimestamp(std::string_view text, int64_t* ms) {
+  DateCache cache;
+  return ParseTimestamp(text, ms, &cache);
+}
 
 // "123", "-5", "1.5e3" is refused: only integers. False if not an integer.
 bool ParseInt64(std::string_view text, int64_t* out);

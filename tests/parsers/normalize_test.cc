@@ -50,6 +50,27 @@ TEST(TimeParse, RefusesBadAndOutOfRange) {
     EXPECT_EQ(Utc(bad), "bad") << bad;
 }
 
+TEST(TimeParse, DateCacheGivesTheSameAnswers) {
+  // One cache through a sequence: hits, misses, and bad input next to a
+  // cached date, each compared with a fresh parse.
+  DateCache cache;
+  for (const char* text :
+       {"2024-02-29T10:00:00", "2024-02-29T23:59:59.999Z", "2024-02-29T25:00:00",
+        "2024-02-29T00:00:00-01:00", "2023-02-29T00:00:00", "2024-03-01T00:00:00+00:30",
+        "2024-03-01 00:00:01", "2024-03-01T00:00:0x", "2024-03-01", "1969-12-31T23:59:59Z",
+        "2024-02-29T10:00:00"}) {
+    int64_t cached = -1, fresh = -1;
+    bool ok = ParseTimestamp(text, &cached, &cache);
+    EXPECT_EQ(ok, ParseTimestamp(text, &fresh)) << text;
+    if (ok) {
+      EXPECT_EQ(cached, fresh) << text;
+    }
+  }
+  int64_t ms = 0;
+  ASSERT_TRUE(ParseTimestamp("2024-03-01T00:00:00+00:30", &ms, &cache));
+  EXPECT_EQ(ms, 1709251200000 - 1800000);
+}
+
 TEST(ClientIp, EveryForm) {
   struct Case {
     const char* in;
