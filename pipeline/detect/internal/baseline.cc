@@ -78,8 +78,16 @@ int SlotOf(int64_t t_ms) {
 double SlotDuty(int slot) { return slot < 4 ? 5.0 / 28.0 : 2.0 / 28.0; }
 
 double DetectorImpl::SlotFactor(const UserRec& u, int slot) const {
+  return SlotFactor(u, slot, SlotMean(u));
+}
+
+double DetectorImpl::SlotMean(const UserRec& u) {
   double cbar = 0;
   for (int i = 0; i < kSlots; ++i) cbar += SlotDuty(i) * u.slot_mean[i];
+  return cbar;
+}
+
+double DetectorImpl::SlotFactor(const UserRec& u, int slot, double cbar) const {
   if (cbar <= 0) return 1.0;
   // Shrunk toward 1 by kSlotShrink; sum over slots of duty * factor stays 1.
   double f = (u.slot_mean[slot] + kSlotShrink * cbar) / ((1 + kSlotShrink) * cbar);
@@ -145,7 +153,7 @@ double DetectorImpl::WarmWeight(const UserRec& u, int64_t t_ms) const {
 }
 
 void DetectorImpl::Expectation(const UserRec& u, const GroupRec* peer, bool is_long, int slot,
-                               double w, double* mean, double* var) const {
+                               double w, double cbar, double* mean, double* var) const {
   const Ewma& base = is_long ? u.long_base : u.short_base;
   int64_t n = is_long ? FloorDiv(u.short_head, p_.k) - p_.long_lateness - FirstWindow(u, true)
                       : int64_t{u.short_head} - p_.short_lateness - FirstWindow(u, false);
@@ -157,7 +165,7 @@ void DetectorImpl::Expectation(const UserRec& u, const GroupRec* peer, bool is_l
     phi_own = Dispersion(m_own, base.m2 / weight);
   }
   if (own_w >= 1.0) {  // warmed up: the user's own baseline only
-    *mean = std::max(m_own * SlotFactor(u, slot), config_.min_expected);
+    *mean = std::max(m_own * SlotFactor(u, slot, cbar), config_.min_expected);
     *var = phi_own * *mean;
     return;
   }
@@ -173,7 +181,7 @@ void DetectorImpl::Expectation(const UserRec& u, const GroupRec* peer, bool is_l
     // Within-user dispersion plus the spread between the peers' rates.
     phi_peer = std::max(1.0, pphi + (pm > 0 ? std::max(0.0, pm2 - pm * pm) / pm : 0.0));
   }
-  double f = own_w * SlotFactor(u, slot) + (1 - own_w) * GroupSlotFactor(peer, slot);
+  double f = own_w * SlotFactor(u, slot, cbar) + (1 - own_w) * GroupSlotFactor(peer, slot);
   double m = (own_w * m_own + (1 - own_w) * m_peer) * f;
   double phi = own_w * phi_own + (1 - own_w) * phi_peer;
   *mean = std::max(m, config_.min_expected);
@@ -226,11 +234,12 @@ void DetectorImpl::FoldWindow(UserRec& u, bool is_long, int32_t x, uint32_t coun
     return;
   }
   const int slot = is_long ? LongSlot(x) : ShortSlot(x);
+  const double cbar = SlotMean(u);
   double learned = count;
   bool anomalous = false;
   if (age >= p_.warmup_ms && count >= config_.min_count) {
     double mean, var;
-    Expectation(u, nullptr, is_long, slot, 1.0, &mean, &var);
+    Expectation(u, nullptr, is_long, slot, 1.0, cbar, &mean, &var);
     if (TailScore(count, mean, var) >= p_.threshold) {
       // Anomalous: learned only up to the count that would just reach the
       // threshold (winsorized), so it cannot teach that it is normal.
@@ -238,8 +247,8 @@ void DetectorImpl::FoldWindow(UserRec& u, bool is_long, int32_t x, uint32_t coun
       learned = std::max<double>(config_.min_count - 1, ThresholdCount(mean, var, p_.threshold));
     }
   }
-  EwmaUpdate(base, learned, is_long ? std::max(0.5, SlotFactor(u, slot)) : SlotFactor(u, slot),
-             alpha);
+  const double f = SlotFactor(u, slot, cbar);
+  EwmaUpdate(base, learned, is_long ? std::max(0.5, f) : f, alpha);
   if (is_long) {
     DecayPeak(u, 1);
   } else if (learned * kPeakScale > u.peak) {

@@ -205,8 +205,9 @@ void DetectorImpl::ObserveWatched(const DetectorEvent& ev, UserRec& u, bool /*is
   // Expectations and scores.
   const double ww = WarmWeight(u, t);
   double ms, vs, ml, vl;
-  Expectation(u, peer, false, slot_s, ww, &ms, &vs);
-  Expectation(u, peer, true, slot_l, ww, &ml, &vl);
+  const double cbar = SlotMean(u);  // slot_mean does not change below
+  Expectation(u, peer, false, slot_s, ww, cbar, &ms, &vs);
+  Expectation(u, peer, true, slot_l, ww, cbar, &ml, &vl);
   uint32_t xs = u.short_ring[((w % kShortRing) + kShortRing) % kShortRing];
   uint32_t xl = u.long_ring[((lw % kLongRing) + kLongRing) % kLongRing];
   double surge = SurgeFactor(tenant, w, xs, ms);
@@ -276,7 +277,7 @@ void DetectorImpl::ObserveWatched(const DetectorEvent& ev, UserRec& u, bool /*is
   if (ww < 0.5) reasons |= kReasonPeerBaseline;
   if ((d.window == WindowKind::kLong ? surge_l : surge) > 1.5) reasons |= kReasonSurgeDamped;
   int slot_used = d.window == WindowKind::kLong ? slot_l : slot_s;
-  if (ww >= 1.0 && SlotFactor(u, slot_used) < 0.5) reasons |= kReasonOffHours;
+  if (ww >= 1.0 && SlotFactor(u, slot_used, cbar) < 0.5) reasons |= kReasonOffHours;
   bool fires = score >= threshold && best.observed >= floor;
   // Peak guard: a user who recently had a big short window (a weekly bulk
   // upload) alerts in the short window only above peak_guard times it.

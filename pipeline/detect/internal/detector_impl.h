@@ -88,6 +88,9 @@ class DetectorImpl {
   bool Restore(std::string_view bytes, std::string* error);
   static std::string StructureTag(const DetectorConfig& c);
   double SlotFactor(const detect_internal::UserRec& u, int slot) const;
+  // The same with cbar = SlotMean(u) computed once for several slots.
+  double SlotFactor(const detect_internal::UserRec& u, int slot, double cbar) const;
+  static double SlotMean(const detect_internal::UserRec& u);  // duty-weighted slot_mean
   void LearnSlot(detect_internal::UserRec& u, int slot, double count, int64_t windows) const;
   void DecaySlots(detect_internal::UserRec& u, int64_t a, int64_t b) const;
   void DecayPeak(detect_internal::UserRec& u, int64_t windows) const;
@@ -140,8 +143,9 @@ class DetectorImpl {
     return detect_internal::FloorDiv(u.first_min, is_long ? p_.long_min : p_.short_min);
   }
   double WarmWeight(const detect_internal::UserRec& u, int64_t t_ms) const;
+  // cbar: SlotMean(u).
   void Expectation(const detect_internal::UserRec& u, const GroupRec* peer, bool is_long,
-                   int slot, double w, double* mean, double* var) const;
+                   int slot, double w, double cbar, double* mean, double* var) const;
   // The surge factor for the long window lw: the largest short-window factor
   // of the tenant seen in it (remembered in the tenant's GroupRec).
   static double LongSurge(GroupRec* tenant, int32_t lw, double surge);
