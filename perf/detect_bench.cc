@@ -101,6 +101,13 @@ void Run(benchmark::State& state, int watched_pct, int signin_pct) {
   state.counters["users"] = static_cast<double>(detector->tracked_users());
   state.counters["bytes_per_user"] =
       static_cast<double>(detector->MemoryBytes()) / static_cast<double>(detector->tracked_users());
+  // Without the novelty sketch (a fixed cost set by sketch_width_log2, here
+  // 2^22 x 4 x 2 bytes = 32 MiB): the table and group records per user.
+  const double sketch_bytes = static_cast<double>(uint64_t{1} << config.sketch_width_log2) *
+                              config.sketch_depth * 2;
+  state.counters["B_user_no_sketch"] =
+      (static_cast<double>(detector->MemoryBytes()) - sketch_bytes) /
+      static_cast<double>(detector->tracked_users());
   state.counters["MB"] = static_cast<double>(detector->MemoryBytes()) / 1e6;
   state.counters["forwarded"] = static_cast<double>(forwarded);
 }
