@@ -46,39 +46,27 @@ bool KeyMatchesToken(const char* k, std::string_view token) {
   return k[j] == '"';
 }
 
+// Returned by a field or element callback to stop the walk at the value the
+// cursor is on (not an error: no simdjson call returns it here).
+constexpr error_code kStopHere = simdjson::OUT_OF_ORDER_ITERATION;
+
 // Moves c to the member named token of the object at c, or the element
 // numbered token of the array at c.
 error_code Descend(Cursor& c, std::string_view token) {
+  error_code e = simdjson::SUCCESS;
   if (c.Type() == JsonType::kObject) {
-    c.Advance();
-    if (c.Peek() == '}') return simdjson::NO_SUCH_FIELD;
-    while (true) {
-      if (c.Peek() != '"') return c.Unexpected();
-      const char* key = c.Here() + 1;
-      c.Advance();
-      if (c.Peek() != ':') return c.Unexpected();
-      c.Advance();
-      if (KeyMatchesToken(key, token)) return simdjson::SUCCESS;
-      if (error_code e = c.Skip()) return e;
-      char next = c.Peek();
-      if (next == '}') return simdjson::NO_SUCH_FIELD;
-      if (next != ',') return c.Unexpected();
-      c.Advance();
-    }
+    e = ForEachField(c, [&](const char* key) {
+      return KeyMatchesToken(key, token) ? kStopHere : c.Skip();
+    });
+    if (e == simdjson::SUCCESS) return simdjson::NO_SUCH_FIELD;
+  } else {
+    int64_t index = 0;
+    if (c.Type() != JsonType::kArray || !ParseInt64(token, &index) || index < 0)
+      return simdjson::INCORRECT_TYPE;
+    e = ForEachElement(c, [&] { return index-- == 0 ? kStopHere : c.Skip(); });
+    if (e == simdjson::SUCCESS) return simdjson::INDEX_OUT_OF_BOUNDS;
   }
-  if (c.Type() != JsonType::kArray) return simdjson::INCORRECT_TYPE;
-  int64_t index = 0;
-  if (token.empty() || !ParseInt64(token, &index) || index < 0) return simdjson::INCORRECT_TYPE;
-  c.Advance();
-  if (c.Peek() == ']') return simdjson::INDEX_OUT_OF_BOUNDS;
-  for (int64_t i = 0; i < index; ++i) {
-    if (error_code e = c.Skip()) return e;
-    char next = c.Peek();
-    if (next == ']') return simdjson::INDEX_OUT_OF_BOUNDS;
-    if (next != ',') return c.Unexpected();
-    c.Advance();
-  }
-  return simdjson::SUCCESS;
+  return e == kStopHere ? simdjson::SUCCESS : e;
 }
 
 // c at the value that the JSON pointer (RFC 6901) names, from the root.

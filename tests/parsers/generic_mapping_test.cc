@@ -124,5 +124,30 @@ TEST(GenericMapping, ExplicitGenericFormatAndUnixTime) {
   EXPECT_EQ(plain.errors[0].kind, ParseErrorKind::kUnknownSchema);
 }
 
+TEST(GenericMapping, PointersIntoArraysEscapedKeysAndWrongTypes) {
+  // RFC 6901: array indexes, "~1" for "/" and "~0" for "~"; a pointer that
+  // names nothing leaves the field empty; a container where a string belongs
+  // is a wrong_type error that names the pointer.
+  ParserOptions options;
+  options.format = InputFormat::kGeneric;
+  options.generic = LoadOrDie(
+      "[generic]\nuser = \"/actors/1/email\"\ntime = \"/t\"\nop = \"/a~1b\"\n"
+      "ip = \"/net/~0ip\"\nobject = \"/files/9\"\n[generic.ops]\nupload = [\"put\"]\n");
+  CollectSink s = ParseText(
+      R"({"actors":[{"email":"x@y.z"},{"skip":[1,{"a":2}],"email":"Two@Y.z"}],"t":"2024-01-02T03:04:05Z",)"
+      R"("a/b":"put","net":{"~ip":"10.0.0.9:443"},"files":["f0"]})" "\n"
+      R"({"actors":[{"email":"x@y.z"},{"email":{"nested":true}}],"t":"2024-01-02T03:04:05Z","a/b":"put"})" "\n",
+      options);
+  ASSERT_EQ(s.events.size(), 1u);
+  EXPECT_EQ(s.events[0].user, "two@y.z");
+  EXPECT_EQ(s.events[0].op, "put");
+  EXPECT_EQ(s.events[0].ip, "10.0.0.9");
+  EXPECT_EQ(s.events[0].object, "");  // /files/9: out of bounds
+  EXPECT_EQ(s.events[0].action, ActionClass::kUpload);
+  ASSERT_EQ(s.errors.size(), 1u);
+  EXPECT_EQ(s.errors[0].kind, ParseErrorKind::kWrongType);
+  EXPECT_EQ(s.errors[0].detail, "/actors/1/email");
+}
+
 }  // namespace
 }  // namespace exfilter
