@@ -66,6 +66,7 @@ void DetectStage::Consume(Chunk& chunk, std::string* out) {
   if (n > 0) detector_->ObserveBatch(p.events, p.decisions.data(), &records_);
   size_t rec = 0, bad = 0;
   uint64_t forwarded = 0, suppressed = 0, late = 0;
+  uint64_t by_rule[PipelineCounters::kRuleSlots] = {};  // added to the counters once per chunk
   int64_t newest = 0;
   const DetectorConfig* cfg = &detector_->config();
   for (size_t i = 0; i < n; ++i) {
@@ -81,7 +82,7 @@ void DetectStage::Consume(Chunk& chunk, std::string* out) {
     late += d.late;
     if (d.suppress_rule != kNoSuppressRule) {
       ++suppressed;
-      if (d.suppress_rule < PipelineCounters::kRuleSlots) counters_->Add(counters_->suppressed_by_rule[d.suppress_rule], 1);
+      if (d.suppress_rule < PipelineCounters::kRuleSlots) ++by_rule[d.suppress_rule];
     }
     newest = std::max(newest, p.events[i].time_ms);
     for (; rec < records_.size() && records_[rec].event_index <= i; ++rec) AppendRecord(records_[rec], out);
@@ -94,6 +95,11 @@ void DetectStage::Consume(Chunk& chunk, std::string* out) {
   counters_->Add(counters_->forwarded, forwarded);
   counters_->Add(counters_->suppressed, suppressed);
   counters_->Add(counters_->late, late);
+  if (suppressed > 0) {
+    for (int r = 0; r < PipelineCounters::kRuleSlots; ++r) {
+      if (by_rule[r] > 0) counters_->Add(counters_->suppressed_by_rule[r], by_rule[r]);
+    }
+  }
   counters_->Add(counters_->summaries, records_.size());
   if (newest > counters_->last_event_ms.load(std::memory_order_relaxed)) counters_->last_event_ms.store(newest);
   if (chunk.source >= offsets_.size()) offsets_.resize(chunk.source + 1, 0);
