@@ -4,6 +4,7 @@
 #include <cstring>
 
 #include "absl/strings/str_cat.h"
+#include "pipeline/record_cut.h"
 
 namespace exfilter {
 
@@ -101,8 +102,7 @@ void ChunkReader::Frame(Chunk* c, size_t len, SourceCursor& cur) {
     cur.long_length += start - 1;
     EndLongLine(cur);
   }
-  const char* last = static_cast<const char*>(memrchr(data + start, '\n', len - start));
-  const size_t lines_end = last == nullptr ? start : static_cast<size_t>(last - data) + 1;
+  const size_t lines_end = RecordCut(data, start, len, len, options_.max_line_bytes);
   const size_t tail = len - lines_end;
   if (tail > options_.max_line_bytes) {
     BeginLongLine(cur, data + lines_end, tail);
@@ -165,9 +165,8 @@ void ChunkReader::PumpMapped(const char* base, size_t size, SourceCursor& cur, b
   const size_t pad = simdjson::SIMDJSON_PADDING;
   size_t pos = cur.offset;
   while (pos < size && size - pos > want + pad && (stop == nullptr || !stop->load(std::memory_order_relaxed))) {
-    const char* nl = static_cast<const char*>(memrchr(base + pos, '\n', want));
-    size_t end = nl != nullptr ? static_cast<size_t>(nl - base) + 1 : 0;
-    if (nl == nullptr) {  // a line longer than a chunk: find where it ends
+    size_t end = RecordCut(base, pos, pos + want, size, options_.max_line_bytes);
+    if (end == pos) {  // a line longer than a chunk: find where it ends
       const char* e = static_cast<const char*>(std::memchr(base + pos + want, '\n', size - pos - want));
       end = e != nullptr ? static_cast<size_t>(e - base) + 1 : size;
       if (end - pos > options_.max_line_bytes) {

@@ -3,6 +3,7 @@
 #include <cinttypes>
 #include <cmath>
 #include <cstdio>
+#include <cstring>
 
 #include "parsers/inspect.h"
 #include "pipeline/detect/detector_event.h"
@@ -47,6 +48,24 @@ void AppendTimeString(int64_t ms, std::string* out) {
   out->push_back('"');
   AppendTimestamp(ms, out);
   out->push_back('"');
+}
+
+// Appends JSON text with its line breaks as spaces: valid JSON has no raw
+// CR or LF inside a string, so they are whitespace between tokens and the
+// value is unchanged; a pretty-printed event (from an API page) stays one
+// output line.
+void AppendOnOneLine(std::string_view json, std::string* out) {
+  if (std::memchr(json.data(), '\n', json.size()) == nullptr &&
+      std::memchr(json.data(), '\r', json.size()) == nullptr) {
+    out->append(json);
+    return;
+  }
+  size_t at = out->size();
+  out->append(json);
+  for (size_t i = at; i < out->size(); ++i) {
+    char& c = (*out)[i];
+    if (c == '\n' || c == '\r') c = ' ';
+  }
 }
 
 }  // namespace
@@ -139,7 +158,7 @@ void AppendForwarded(std::string_view raw, const Decision& d, std::string* out,
     --before;
   }
   bool empty_object = before > 0 && raw[before - 1] == '{';
-  out->append(raw.substr(0, close));
+  AppendOnOneLine(raw.substr(0, close), out);
   out->append(empty_object ? "\"exfilter\":" : ",\"exfilter\":");
   AppendExfilterObject(d, out, config);
   out->append("}\n");

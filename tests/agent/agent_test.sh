@@ -143,6 +143,26 @@ over_long_line)
   expect_eq "$(lines out2.ndjson)" 2 "after restart only the appended lines"
   grep -q '"Id":"ev-7"' out2.ndjson && grep -q '"Id":"ev-8"' out2.ndjson || fail "appended lines missing"
   ;;
+pretty_pages)
+  # Pretty-printed API pages (the corpus pages, 1-86 lines each) between NDJSON
+  # lines, with 16 KiB chunks: most chunk ends fall inside a page. Every event
+  # of every page must come out, as `inspect` (one reader, no chunks) sees them.
+  for i in $(seq 1 20); do
+    events $((i * 100)) "$i"
+    for f in "$CORPUS"/pages/*.json; do cat "$f"; echo; done
+  done > in.ndjson
+  printf '[agent]\nchunk_bytes = 16384\n' > small.toml
+  want=$("$BIN" inspect in.ndjson | grep -vc '"error"')
+  [ "$want" -gt 1000 ] || fail "inspect reads the input ($want events)"
+  expect_eq "$("$BIN" inspect in.ndjson | grep -c '"error"')" 0 "inspect: no errors"
+  "$BIN" -c small.toml --mode annotate < in.ndjson > out-stdin.ndjson 2> err1.txt || fail "stdin run"
+  expect_eq "$(lines out-stdin.ndjson)" "$want" "stdin: every event of every page"
+  expect_eq "$(stat_of errors err1.txt)" 0 "stdin: no parse errors"
+  "$BIN" -c small.toml --mode annotate in.ndjson > out-file.ndjson 2> err2.txt || fail "file run"
+  expect_eq "$(lines out-file.ndjson)" "$want" "mapped file: every event of every page"
+  expect_eq "$(stat_of errors err2.txt)" 0 "mapped file: no parse errors"
+  cmp -s out-stdin.ndjson out-file.ndjson || fail "stdin and file outputs differ"
+  ;;
 invalid_utf8)
   events 0 2 > in.ndjson
   printf '{"CreationTime":"2026-11-30T10:00:00","Operation":"FileUploaded","UserId":"bad\xff\xfe@y.z","Id":"bad"}\n' >> in.ndjson
