@@ -20,6 +20,25 @@ uint64_t LowerHash(std::string_view s, uint64_t seed) {
   for (size_t i = 0; i < s.size(); ++i) buf[i] = absl::ascii_tolower(static_cast<unsigned char>(s[i]));
   return StableHash(std::string_view(buf, s.size()), seed);
 }
+
+// A dotted quad as inet_pton reads it ("10.0.0.1": each part 0-255, no
+// leading zero) into addr; false for anything else (then inet_pton decides).
+bool ParseDottedQuad(std::string_view ip, unsigned char addr[4]) {
+  size_t i = 0;
+  for (int part = 0; part < 4; ++part) {
+    if (part > 0 && (i >= ip.size() || ip[i++] != '.')) return false;
+    unsigned value = 0, digits = 0;
+    const size_t first = i;
+    while (i < ip.size() && ip[i] >= '0' && ip[i] <= '9' && digits < 3) {
+      value = value * 10 + static_cast<unsigned>(ip[i++] - '0');
+      ++digits;
+    }
+    if (digits == 0 || value > 255 || (digits > 1 && ip[first] == '0')) return false;
+    addr[part] = static_cast<unsigned char>(value);
+  }
+  return i == ip.size();
+}
+
 }  // namespace
 
 uint64_t TenantKey(std::string_view tenant) { return StableHash(tenant); }
@@ -29,6 +48,10 @@ uint64_t UserKeyFor(uint64_t tenant_key, std::string_view user) {
 }
 
 uint64_t IpPrefixKey(std::string_view ip) {
+  unsigned char quad[4];
+  if (ParseDottedQuad(ip, quad)) {  // the common case, without a copy and inet_pton
+    return StableHash(std::string_view(reinterpret_cast<char*>(quad), 3), kSeedV4);
+  }
   char buf[64];
   if (ip.empty() || ip.size() >= sizeof(buf)) return 0;
   std::memcpy(buf, ip.data(), ip.size());

@@ -41,6 +41,19 @@ TEST(EventBuilder, StableKeysAndPrefixes) {
   EXPECT_FALSE(b.Build(Audit("x", 0), &d));  // no time
 }
 
+TEST(EventBuilder, PrefixKeysOfEveryAddressForm) {
+  // IPv4 /24 and IPv6 /48; what inet_pton refuses has no prefix.
+  EXPECT_EQ(IpPrefixKey("81.2.69.1"), IpPrefixKey("81.2.69.255"));
+  EXPECT_NE(IpPrefixKey("81.2.69.1"), IpPrefixKey("81.2.70.1"));
+  EXPECT_NE(IpPrefixKey("81.2.69.1"), 0u);
+  EXPECT_EQ(IpPrefixKey("0.0.0.0"), IpPrefixKey("0.0.0.9"));
+  EXPECT_EQ(IpPrefixKey("2001:db8:1::1"), IpPrefixKey("2001:db8:1:ffff::2"));
+  EXPECT_NE(IpPrefixKey("2001:db8:1::1"), IpPrefixKey("2001:db8:2::1"));
+  for (const char* bad : {"", "81.2.69", "81.2.69.256", "081.2.69.1", "81.2.69.1.5", "1.2.3.4x",
+                          "host.example.com", "1..2.3"})
+    EXPECT_EQ(IpPrefixKey(bad), 0u) << bad;
+}
+
 TEST(EventBuilder, IdentitiesFromCsvAndJsonl) {
   auto csv = Identities::Parse(
       "user,department,role,service_account\n"
