@@ -76,8 +76,8 @@ std::optional<UserSnapshot> Detector::InspectUser(uint64_t user_key) const {
   s.short_count = u->short_ring[u->short_head % detect_internal::kShortRing];
   int64_t lh = FloorDiv(int64_t{u->short_head} * p.short_ms, p.long_ms);
   s.long_count = u->long_ring[lh % detect_internal::kLongRing];
-  s.risk_until_ms = int64_t{u->risk_until_min} * 60'000;
-  s.risk_reasons = u->risk_bits;
+  s.risk_until_ms = int64_t{detect_internal::RiskUntilMin(*u)} * 60'000;
+  s.risk_reasons = detect_internal::RiskBits(*u);
   for (int i = 0; i < detect_internal::kSlots; ++i) s.slot_factor[i] = impl_->SlotFactor(*u, i);
   return s;
 }

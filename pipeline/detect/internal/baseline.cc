@@ -61,6 +61,25 @@ inline void PeerUpdate(const Ewma& base, double weight, float& pm, float& pm2, f
                     : static_cast<float>(1.0 - (1.0 - bw) * (1.0 - kPeerBeta));
 }
 
+// The closed long window's counts move the long-run shares (at most
+// kMaxShareSteps steps per key); `set_bit` in meta marks shares as started.
+template <int N>
+void LearnShares(const uint8_t (&count)[N], uint8_t (&stored)[N - 1], uint8_t set_bit,
+                 uint8_t& meta) {
+  uint8_t share[N];
+  detect_internal::LoadShares<N>(stored, (meta & set_bit) != 0, share);
+  bool moved = false;
+  for (int i = 0; i < N; ++i) {
+    for (uint32_t n = 0; n < std::min<uint32_t>(count[i], kMaxShareSteps); ++n) {
+      BumpShare(share, i);
+      moved = true;
+    }
+  }
+  if (!moved) return;
+  detect_internal::StoreShares<N>(share, stored);
+  meta |= set_bit;
+}
+
 // Bias correction of an EWMA started at 0 after n windows: 1 - a^n.
 inline double EwmaWeight(int64_t n, double log_a) {
   return n <= 0 ? 0.0 : 1.0 - std::exp(static_cast<double>(n) * log_a);
@@ -84,23 +103,40 @@ double DetectorImpl::SlotFactor(const UserRec& u, int slot) const {
 double DetectorImpl::SlotMean(const UserRec& u) {
   double cbar = 0;
   for (int i = 0; i < kSlots; ++i) cbar += SlotDuty(i) * u.slot_mean[i];
-  return cbar;
+  return std::ldexp(cbar, detect_internal::SlotShift(u));
 }
 
 double DetectorImpl::SlotFactor(const UserRec& u, int slot, double cbar) const {
   if (cbar <= 0) return 1.0;
   // Shrunk toward 1 by kSlotShrink; sum over slots of duty * factor stays 1.
-  double f = (u.slot_mean[slot] + kSlotShrink * cbar) / ((1 + kSlotShrink) * cbar);
+  double f = (detect_internal::SlotValue(u, slot) + kSlotShrink * cbar) /
+             ((1 + kSlotShrink) * cbar);
   return std::clamp(f, kMinFactor, kMaxFactor);
 }
 
 void DetectorImpl::LearnSlot(UserRec& u, int slot, double count, int64_t windows) const {
-  uint16_t& c = u.slot_mean[slot];
+  // slot_mean[slot] << shift is the x16 fixed-point value; all slots share
+  // the shift (only their ratios matter), so each is kept to 1 / 2^shift.
+  int shift = detect_internal::SlotShift(u);
+  const double c = detect_internal::SlotValue(u, slot);
   double keep = slot_keep_(windows);
   double target = c * keep + (1 - keep) * std::min(count * kSlotScale, 65535.0);
-  // Round toward the target so that small values still move.
-  double r = target < c ? std::floor(target) : std::ceil(target);
-  c = static_cast<uint16_t>(std::clamp(r, 0.0, 65535.0));
+  // Round toward the target (in units of 2^shift) so that small values still move.
+  double units = std::ldexp(target, -shift);
+  double r = target < c ? std::floor(units) : std::ceil(units);
+  while (r > 255 && shift < detect_internal::kMaxSlotShift) {  // coarser: halve every slot
+    ++shift;
+    for (uint8_t& m : u.slot_mean) m = static_cast<uint8_t>((m + 1) >> 1);
+    units = std::ldexp(target, -shift);
+    r = target < c ? std::floor(units) : std::ceil(units);
+  }
+  u.slot_mean[slot] = static_cast<uint8_t>(std::clamp(r, 0.0, 255.0));
+  // Finer again while every slot fits in 7 bits (keeps >= 1/256 of the largest).
+  while (shift > 0 && *std::max_element(std::begin(u.slot_mean), std::end(u.slot_mean)) < 128) {
+    --shift;
+    for (uint8_t& m : u.slot_mean) m = static_cast<uint8_t>(m << 1);
+  }
+  u.meta = static_cast<uint8_t>((u.meta & ~detect_internal::kSlotShiftMask) | shift);
 }
 
 // The peak (fixed point, kPeakScale per event) decays with kPeakMemory times
@@ -327,16 +363,8 @@ void DetectorImpl::AdvanceUser(UserRec& u, int32_t w, GroupRec* peer) {
   }
   if (lw > lh) {
     if (incidents_.find(u.key) == incidents_.end()) {  // shares do not learn incidents
-      for (int i = 0; i < kSubServices; ++i) {
-        for (uint32_t n = 0; n < std::min<uint32_t>(u.svc_count[i], kMaxShareSteps); ++n) {
-          BumpShare(u.svc_share, i);
-        }
-      }
-      for (int i = 0; i < kSubActions; ++i) {
-        for (uint32_t n = 0; n < std::min<uint32_t>(u.act_count[i], kMaxShareSteps); ++n) {
-          BumpShare(u.act_share, i);
-        }
-      }
+      LearnShares(u.svc_count, u.svc_share, detect_internal::kSvcShareSet, u.meta);
+      LearnShares(u.act_count, u.act_share, detect_internal::kActShareSet, u.meta);
     }
     for (int64_t x = std::max(lh + 1, lw - kLongRing + 1); x <= lw; ++x) {
       u.long_ring[Mod(x, kLongRing)] = 0;

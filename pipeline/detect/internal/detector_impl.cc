@@ -24,10 +24,16 @@ constexpr double kSubKeyMargin = 1.0;  // log10 units
 inline void Bump(uint16_t& c) {
   if (c < 65535) ++c;
 }
-double ShareP(const uint8_t* share, int n, int i) {
+inline void Bump(uint8_t& c) {
+  if (c < 255) ++c;
+}
+// Share of key i (stored shares sum to 255 once set, else 0), with a prior.
+template <int N>
+double ShareP(const uint8_t (&stored)[N - 1], bool set, int i) {
   int sum = 0;
-  for (int k = 0; k < n; ++k) sum += share[k];
-  return (share[i] + 8.0 / n) / (sum + 8.0);
+  for (int k = 0; k < N - 1; ++k) sum += stored[k];
+  int share_i = i < N - 1 ? stored[i] : (set ? 255 - sum : 0);
+  return (share_i + 8.0 / N) / ((set ? 255 : 0) + 8.0);
 }
 int SubService(Service s) {
   switch (s) {
@@ -234,7 +240,7 @@ void DetectorImpl::ObserveWatched(const DetectorEvent& ev, UserRec& u, bool /*is
   if (lw == lh) {
     for (int i = 0; i < kSubServices; ++i) {
       if (u.svc_count[i] < 3) continue;  // neither elevated nor above any floor
-      double p = ShareP(u.svc_share, kSubServices, i);
+      double p = ShareP<kSubServices>(u.svc_share, (u.meta & detect_internal::kSvcShareSet) != 0, i);
       double sc = TailScore(u.svc_count[i], ml * p, std::max(vl * p, ml * p));
       if (sc >= 1.0) elevated_services++;
       if (i == svc) {
@@ -243,7 +249,7 @@ void DetectorImpl::ObserveWatched(const DetectorEvent& ev, UserRec& u, bool /*is
       }
     }
     if (u.act_count[act] >= floor) {
-      double pa = ShareP(u.act_share, kSubActions, act);
+      double pa = ShareP<kSubActions>(u.act_share, (u.meta & detect_internal::kActShareSet) != 0, act);
       consider(TailScore(u.act_count[act], ml * pa, std::max(vl * pa, ml * pa)),
                u.act_count[act], ml * pa, vl * pa, WindowKind::kLong, KeyKind::kUserAction,
                static_cast<uint8_t>(ev.action));

@@ -10,7 +10,8 @@ using detect_internal::UserRec;
 
 
 uint32_t DetectorImpl::ActiveRisk(const UserRec& u, int64_t t_ms) const {
-  return t_ms / 60'000 < int64_t{u.risk_until_min} ? u.risk_bits : 0u;
+  return t_ms / 60'000 < int64_t{detect_internal::RiskUntilMin(u)} ? detect_internal::RiskBits(u)
+                                                                    : 0u;
 }
 
 void DetectorImpl::ObserveSignin(const DetectorEvent& ev, UserRec& u, Decision& d) {
@@ -42,8 +43,7 @@ void DetectorImpl::ObserveSignin(const DetectorEvent& ev, UserRec& u, Decision& 
   if (raise != 0) {
     stats_.risk_raised++;
     uint32_t current = ActiveRisk(u, t);
-    u.risk_bits = static_cast<uint8_t>(current | raise);
-    u.risk_until_min = static_cast<uint32_t>((t + p_.risk_ms) / 60'000);
+    detect_internal::SetRisk(u, static_cast<uint32_t>((t + p_.risk_ms) / 60'000), current | raise);
   }
   d.reasons = ActiveRisk(u, t);
 }

@@ -15,7 +15,7 @@ using detect_internal::UserRec;
 
 namespace {
 constexpr uint32_t kStateMagic = 0x45584453;  // "EXDS"
-constexpr int kStateFormat = 3;  // 2: UserRec.peak; 3: peak in fixed point
+constexpr int kStateFormat = 4;  // 2: UserRec.peak; 3: peak in fixed point; 4: 80-byte UserRec
 
 class Writer {
  public:

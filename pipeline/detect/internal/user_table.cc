@@ -3,11 +3,26 @@
 #include <algorithm>
 #include <cstring>
 
+#include "pipeline/detect/decision.h"
 #include "util/hash.h"
 
 namespace exfilter::detect_internal {
 namespace {
 constexpr size_t kInitialSlots = 1024;
+}
+
+// Risk reasons in risk_word bits 28-30.
+uint32_t RiskBits(const UserRec& u) {
+  uint32_t b = u.risk_word >> 28;
+  return ((b & 1) ? kReasonNewIp : 0u) | ((b & 2) ? kReasonAfterSigninFailures : 0u) |
+         ((b & 4) ? kReasonAfterRiskySignin : 0u);
+}
+
+void SetRisk(UserRec& u, uint32_t until_min, uint32_t reason_bits) {
+  uint32_t b = ((reason_bits & kReasonNewIp) ? 1u : 0u) |
+               ((reason_bits & kReasonAfterSigninFailures) ? 2u : 0u) |
+               ((reason_bits & kReasonAfterRiskySignin) ? 4u : 0u);
+  u.risk_word = std::min(until_min, kRiskMinuteMask) | (b << 28);
 }
 
 UserTable::UserTable(uint64_t max_users)
@@ -28,7 +43,7 @@ size_t UserTable::Home(uint64_t key) const {
 
 void UserTable::Prefetch(uint64_t key) const {
   // The home slot and the next one (linear probing often goes one further):
-  // a 96-byte record spans two cache lines, two records three.
+  // an 80-byte record spans at most two cache lines, two records three.
   const char* p = reinterpret_cast<const char*>(&slots_[Home(key)]);
   __builtin_prefetch(p);
   __builtin_prefetch(p + 64);

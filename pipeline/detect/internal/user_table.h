@@ -1,4 +1,4 @@
-// UserRec is the fixed-size per-user baseline record (96 bytes) and
+// UserRec is the fixed-size per-user baseline record (80 bytes) and
 // UserTable the open-addressing table (linear probing) that holds them. The
 // table grows by 1.5x up to max_users / kMaxLoad slots; once full, a new user
 // takes the slot of the stalest user among the first kEvictProbe slots of
@@ -25,21 +25,21 @@ struct UserRec {
   uint64_t key;               // 0 = empty slot
   int32_t short_head;         // newest short-window index seen
   uint32_t first_min;         // minute (since epoch) of the first event
-  uint32_t risk_until_min;    // identity risk raised until this minute
+  uint32_t risk_word;         // bits 0-27: risk raised until this minute; 28-30: reasons
   Ewma short_base;            // deseasonalized counts per short window
   Ewma long_base;             // deseasonalized counts per long window
   uint16_t short_ring[kShortRing];  // counts by short-window index mod kShortRing
   uint16_t long_ring[kLongRing];    // counts by long-window index mod kLongRing
-  uint16_t slot_mean[kSlots];       // EWMA count per long window in each slot, x16
-  uint16_t svc_count[kSubServices];  // newest long window, per service
-  uint16_t act_count[kSubActions];   // newest long window, per action class
-  uint8_t svc_share[kSubServices];   // long-run share per service (sum ~255)
-  uint8_t act_share[kSubActions];    // long-run share per action class
-  uint8_t risk_bits;          // Reason bits of raised identity risk
+  uint8_t slot_mean[kSlots];  // EWMA count per long window in each slot, x16 >> slot_shift
+  uint8_t meta;               // bits 0-3: slot_shift; 4: svc_share set; 5: act_share set
+  uint8_t svc_count[kSubServices];  // newest long window, per service (saturates at 255)
+  uint8_t act_count[kSubActions];   // newest long window, per action class (idem)
+  uint8_t svc_share[kSubServices - 1];  // long-run shares (sum 255, the last implied)
+  uint8_t act_share[kSubActions - 1];
   uint8_t fail_run;           // bits 0-6: consecutive sign-in failures; bit 7: kUserHasWatched
   uint16_t peak;              // recent largest short-window count x kPeakScale (decays slowly)
 };
-static_assert(sizeof(UserRec) == 96, "per-user record must stay 96 bytes");
+static_assert(sizeof(UserRec) == 80, "per-user record must stay 80 bytes");
 // UserRec::peak is fixed point (a peak of 16,383 or more events per short
 // window saturates) and its half-life is kPeakMemory x the baseline's: a
 // weekly bulk session is remembered for weeks.
@@ -47,6 +47,35 @@ inline constexpr double kPeakScale = 4.0;
 inline constexpr double kPeakMemory = 4.0;
 inline constexpr uint8_t kUserHasWatched = 0x80;  // in fail_run: short_head is valid
 inline constexpr uint8_t kFailRunMask = 0x7f;
+
+// UserRec::meta.
+inline constexpr uint8_t kSlotShiftMask = 0x0f;
+inline constexpr int kMaxSlotShift = 8;  // 255 << 8 ~ the former u16 cap
+inline constexpr uint8_t kSvcShareSet = 0x10, kActShareSet = 0x20;
+inline int SlotShift(const UserRec& u) { return u.meta & kSlotShiftMask; }
+// slot_mean[i] in x16 fixed point (event counts x 16).
+inline uint32_t SlotValue(const UserRec& u, int i) {
+  return static_cast<uint32_t>(u.slot_mean[i]) << SlotShift(u);
+}
+
+// UserRec::risk_word: the minute is 28 bits (until the year 2480), the
+// three identity-risk Reason bits are packed into bits 28-30.
+inline constexpr uint32_t kRiskMinuteMask = (1u << 28) - 1;
+inline uint32_t RiskUntilMin(const UserRec& u) { return u.risk_word & kRiskMinuteMask; }
+uint32_t RiskBits(const UserRec& u);  // as Reason bits
+void SetRisk(UserRec& u, uint32_t until_min, uint32_t reason_bits);
+
+// uint8 shares that sum to 255 once set (the last one is not stored).
+template <int N>
+void LoadShares(const uint8_t (&stored)[N - 1], bool set, uint8_t (&share)[N]) {
+  int sum = 0;
+  for (int k = 0; k < N - 1; ++k) sum += share[k] = stored[k];
+  share[N - 1] = static_cast<uint8_t>(set ? 255 - sum : 0);
+}
+template <int N>
+void StoreShares(const uint8_t (&share)[N], uint8_t (&stored)[N - 1]) {
+  for (int k = 0; k < N - 1; ++k) stored[k] = share[k];
+}
 
 // uint8 shares that sum to ~255: decay all by 1/32, give slot i the rest.
 template <int N>
@@ -62,7 +91,7 @@ void BumpShare(uint8_t (&share)[N], int i) {
 
 class UserTable {
  public:
-  static constexpr double kMaxLoad = 0.8;
+  static constexpr double kMaxLoad = 0.85;
   static constexpr int kEvictProbe = 8;
 
   explicit UserTable(uint64_t max_users);

@@ -102,5 +102,26 @@ TEST(Checkpoint, CorruptTruncatedAndIncompatibleAreRefusedSafely) {
   EXPECT_EQ(c->tracked_users(), 0u);
 }
 
+// A state written before the 80-byte user record (format 3, 96-byte records)
+// is refused with the reason and leaves a fresh detector.
+TEST(Checkpoint, OlderStateFormatIsRefused) {
+  auto a = MakeDetector();
+  for (const auto& e : Workload()) a->Observe(e, nullptr);
+  std::string state = a->Serialize();
+  const size_t fmt = state.find("fmt=4;");
+  const size_t rec = state.find(";rec=80;");
+  ASSERT_NE(fmt, std::string::npos);
+  ASSERT_NE(rec, std::string::npos);
+  state.replace(rec, 8, ";rec=96;");
+  state.replace(fmt, 6, "fmt=3;");
+  auto b = MakeDetector();
+  b->Observe(Ev("someone@x", Monday()), nullptr);
+  absl::Status s = b->Restore(state);
+  EXPECT_EQ(s.code(), absl::StatusCode::kDataLoss) << s;
+  EXPECT_NE(s.message().find("incompatible"), std::string::npos) << s.message();
+  EXPECT_EQ(b->tracked_users(), 0u);
+  EXPECT_EQ(b->stats().events, 0u);
+}
+
 }  // namespace
 }  // namespace exfilter::dtest
