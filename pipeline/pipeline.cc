@@ -131,9 +131,17 @@ double Pipeline::OutputFill() const {
   return std::clamp(1.0 - free / static_cast<double>(out_blocks_.size()), 0.0, 1.0);
 }
 
-Pipeline::OutBlock* Pipeline::TryTakeOutBlock() {
+Pipeline::OutBlock* Pipeline::TakeOutBlockOrGiveUp() {
   OutBlock* b = nullptr;
-  return out_free_q_.try_dequeue(b) ? b : nullptr;
+  if (out_free_q_.try_dequeue(b)) {
+    output_blocked_ = false;
+    return b;
+  }
+  if (output_blocked_) return nullptr;  // known blocked: drop at once
+  counters_->Add(counters_->output_waits, 1);
+  if (out_free_q_.wait_dequeue_timed(b, absl::ToInt64Microseconds(options_.drop_grace))) return b;
+  output_blocked_ = true;
+  return nullptr;
 }
 
 Pipeline::OutBlock* Pipeline::TakeOutBlock() {
@@ -147,7 +155,7 @@ Pipeline::OutBlock* Pipeline::TakeOutBlock() {
 
 void Pipeline::SendOutput(std::string* out, moodycamel::ProducerToken& token) {
   if (out->empty()) return;
-  OutBlock* b = options_.drop_when_blocked ? TryTakeOutBlock() : TakeOutBlock();
+  OutBlock* b = options_.drop_when_blocked ? TakeOutBlockOrGiveUp() : TakeOutBlock();
   if (b == nullptr) {  // drop mode, the sink is behind: count the lines and let them go
     counters_->Add(counters_->dropped, static_cast<uint64_t>(std::count(out->begin(), out->end(), '\n')));
     out->clear();
@@ -163,7 +171,7 @@ void Pipeline::SendOutput(std::string* out, moodycamel::ProducerToken& token) {
 absl::Status Pipeline::SyncOutput(std::string* out, bool wait) {
   SendOutput(out, *ordered_out_token_);
   const bool may_give_up = options_.drop_when_blocked && !wait;
-  OutBlock* b = may_give_up ? TryTakeOutBlock() : TakeOutBlock();
+  OutBlock* b = may_give_up ? TakeOutBlockOrGiveUp() : TakeOutBlock();
   if (b == nullptr) return absl::ResourceExhaustedError("output blocked");
   b->data.clear();
   b->barrier = ++barrier_sent_;

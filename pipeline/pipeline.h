@@ -66,6 +66,10 @@ struct PipelineOptions {
   absl::Duration tick = absl::Milliseconds(200);
   bool drop_when_blocked = false;  // --on-blocked drop
   absl::Duration sync_timeout = absl::Milliseconds(500);  // drop mode: SyncOutput waits at most this
+  // Drop mode: a sink that frees no output block for this long is blocked;
+  // shorter stalls wait (a slow moment is not a blocked sink), and once it is
+  // blocked output is dropped at once until a block frees up.
+  absl::Duration drop_grace = absl::Seconds(1);
 };
 
 class Pipeline {
@@ -110,7 +114,7 @@ class Pipeline {
   void WriterLoop();
   void SendOutput(std::string* out, moodycamel::ProducerToken& token);
   OutBlock* TakeOutBlock();
-  OutBlock* TryTakeOutBlock();  // nullptr when none is free
+  OutBlock* TakeOutBlockOrGiveUp();  // drop mode: nullptr when the sink is blocked
 
   PipelineOptions options_;
   WorkerFactory make_worker_;
@@ -133,6 +137,7 @@ class Pipeline {
   std::mutex sync_mu_;
   std::condition_variable sync_cv_;
   uint64_t barrier_sent_ = 0;   // ordered thread only
+  bool output_blocked_ = false;  // ordered thread only: drop mode gave up waiting
   uint64_t barrier_acked_ = 0;  // guarded by sync_mu_
   absl::Status sink_status_;    // guarded by sync_mu_
   bool started_ = false;

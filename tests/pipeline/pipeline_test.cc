@@ -172,6 +172,7 @@ TEST(Pipeline, DropModeKeepsReadingWhileBlockedAndCountsEveryDroppedLine) {
   opt.chunk_bytes = 4096;
   opt.budget_bytes = 4096 * 4;
   opt.drop_when_blocked = true;
+  opt.drop_grace = absl::Milliseconds(50);
   PipelineCounters counters;
   StringSink sink;
   EchoStage stage;
