@@ -53,7 +53,7 @@ std::vector<DetectorEvent> Pool(uint64_t users, int watched_pct, int signin_pct)
 void Run(benchmark::State& state, int watched_pct, int signin_pct) {
   const uint64_t users = static_cast<uint64_t>(state.range(0));
   DetectorConfig config;
-  config.max_users = users + users / 8;
+  config.max_users = users;  // the table at its bound: max_users / kMaxLoad slots
   config.sketch_width_log2 = 22;
   // The bench spans about a day of event time: a 1-hour warm-up makes the
   // measured path the steady state of warmed-up users, as in production.
