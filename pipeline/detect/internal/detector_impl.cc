@@ -240,7 +240,8 @@ void DetectorImpl::ObserveWatched(const DetectorEvent& ev, UserRec& u, bool /*is
   if (lw == lh) {
     for (int i = 0; i < kSubServices; ++i) {
       if (u.svc_count[i] < 3) continue;  // neither elevated nor above any floor
-      double p = ShareP<kSubServices>(u.svc_share, (u.meta & detect_internal::kSvcShareSet) != 0, i);
+      const bool set = (u.meta & detect_internal::kSvcShareSet) != 0;
+      double p = ShareP<kSubServices>(u.svc_share, set, i);
       double sc = TailScore(u.svc_count[i], ml * p, std::max(vl * p, ml * p));
       if (sc >= 1.0) elevated_services++;
       if (i == svc) {
@@ -249,7 +250,8 @@ void DetectorImpl::ObserveWatched(const DetectorEvent& ev, UserRec& u, bool /*is
       }
     }
     if (u.act_count[act] >= floor) {
-      double pa = ShareP<kSubActions>(u.act_share, (u.meta & detect_internal::kActShareSet) != 0, act);
+      const bool set = (u.meta & detect_internal::kActShareSet) != 0;
+      double pa = ShareP<kSubActions>(u.act_share, set, act);
       consider(TailScore(u.act_count[act], ml * pa, std::max(vl * pa, ml * pa)),
                u.act_count[act], ml * pa, vl * pa, WindowKind::kLong, KeyKind::kUserAction,
                static_cast<uint8_t>(ev.action));
