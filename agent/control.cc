@@ -1,5 +1,7 @@
 #include "agent/control.h"
 
+#include <pthread.h>
+
 #include <cstdio>
 
 #include "absl/strings/str_cat.h"
@@ -23,6 +25,7 @@ void ControlThread::Start() {
 void ControlThread::Stop() {
   if (!thread_.joinable()) return;
   done_.store(true);
+  pthread_kill(thread_.native_handle(), kControlWakeSignal);
   thread_.join();
 }
 

@@ -3,7 +3,8 @@
 // periodic stats line and refreshes the Prometheus endpoint. It only reads
 // the pipeline's relaxed counters, so the record path never waits for it.
 // Thread safety: Start once from the main thread, after blocking the signals
-// in `signals` in every thread; Stop from the same thread.
+// in `signals` (which must include kControlWakeSignal) in every thread; Stop
+// from the same thread.
 #pragma once
 
 #include <signal.h>
@@ -19,6 +20,10 @@
 #include "pipeline/pipeline.h"
 
 namespace exfilter {
+
+// Sent by Stop to the control thread so that it leaves its 100 ms signal wait
+// at once: the agent's exit does not wait for the next tick.
+inline constexpr int kControlWakeSignal = SIGUSR2;
 
 struct ControlContext {
   const AgentConfig* config = nullptr;

@@ -95,6 +95,7 @@ int RunAgent(const AgentConfig& cfg, const std::string& config_file) {
   sigaddset(&set, SIGTERM);
   sigaddset(&set, SIGINT);
   sigaddset(&set, SIGHUP);
+  sigaddset(&set, kControlWakeSignal);  // ControlThread::Stop wakes its thread with it
   pthread_sigmask(SIG_BLOCK, &set, nullptr);
   if (absl::Status s = ValidateAgentConfig(cfg); !s.ok()) {
     Warn(std::string(s.message()));
