@@ -2,10 +2,11 @@
 //  - DetectWorker (one per parse worker): ChunkParser + shared EventBuilder;
 //    turns a chunk into DetectorEvents with the byte range of each event and
 //    the bad records, in input order.
-//  - DetectStage (the one ordered thread): feeds the Detector in input order,
-//    writes forwarded / annotated lines and detector records, dead letters,
-//    tracks input offsets and writes the checkpoint (after the sink accepted
-//    everything before it), applies reloaded configs between chunks.
+//  - DetectStage (the ordered stage, run by one worker at a time): feeds the
+//    Detector in input order, writes forwarded / annotated lines and detector
+//    records, dead letters, tracks input offsets and writes the checkpoint
+//    (after the sink accepted everything before it), applies reloaded
+//    configs between chunks.
 // Thread safety: DetectWorker as ChunkWorker; DetectStage as OrderedStage,
 // except RequestReload and PostLines (any thread).
 #pragma once

@@ -7,7 +7,6 @@
 
 namespace exfilter {
 namespace {
-constexpr size_t kMaxBatch = 16;
 constexpr size_t kSendBytes = 1 << 20;  // ordered stage hands output over at least this often
 
 // A consumed range of a mapped file leaves the resident set, so peak RSS
@@ -39,7 +38,6 @@ Pipeline::Pipeline(const PipelineOptions& options, WorkerFactory make_worker, Pa
       counters_(counters),
       free_q_(MakePipeQueue<Chunk*>(std::max<size_t>(4, options.budget_bytes / options.chunk_bytes), 2)),
       parse_q_(MakePipeQueue<Chunk*>(free_q_.size_approx() + 64, 1)),
-      ordered_q_(MakePipeQueue<Chunk*>(256, options.workers)),
       out_q_(MakePipeQueue<OutBlock*>(64, 1)),
       out_free_q_(MakePipeQueue<OutBlock*>(64, 1)) {
   options_.workers = std::max(1, options_.workers);
@@ -62,8 +60,12 @@ Pipeline::Pipeline(const PipelineOptions& options, WorkerFactory make_worker, Pa
       out_free_q_.enqueue(fill, out_blocks_.back().get());
     }
   }
+  ring_ = std::make_unique<std::atomic<Chunk*>[]>(chunks_.size());
+  for (size_t i = 0; i < chunks_.size(); ++i) ring_[i].store(nullptr, std::memory_order_relaxed);
   reader_token_ = std::make_unique<moodycamel::ProducerToken>(parse_q_);
   free_token_ = std::make_unique<moodycamel::ConsumerToken>(free_q_);
+  ordered_out_token_ = std::make_unique<moodycamel::ProducerToken>(out_q_);
+  ordered_free_token_ = std::make_unique<moodycamel::ProducerToken>(free_q_);
 }
 
 Pipeline::~Pipeline() {
@@ -72,9 +74,9 @@ Pipeline::~Pipeline() {
 
 void Pipeline::Start() {
   started_ = true;
+  last_tick_ = absl::Now();
   writer_ = std::thread([this] { WriterLoop(); });
-  ordered_ = std::thread([this] { OrderedLoop(); });
-  for (int i = 0; i < options_.workers; ++i) workers_.emplace_back([this, i] { WorkerLoop(i); });
+  for (int i = 0; i < options_.workers; ++i) workers_.emplace_back([this] { WorkerLoop(); });
 }
 
 Chunk* Pipeline::AcquireChunk() {
@@ -107,23 +109,77 @@ absl::Status Pipeline::CloseInput() {
   if (!writer_.joinable()) return sink_status_;
   for (int i = 0; i < options_.workers; ++i) parse_q_.enqueue(*reader_token_, nullptr);
   for (auto& t : workers_) t.join();
-  ordered_.join();
   writer_.join();
   std::lock_guard<std::mutex> lock(sync_mu_);
   return sink_status_;
 }
 
-void Pipeline::WorkerLoop(int /*index*/) {
+void Pipeline::WorkerLoop() {
   std::unique_ptr<ChunkWorker> worker = make_worker_();
   moodycamel::ConsumerToken in(parse_q_);
-  moodycamel::ProducerToken out(ordered_q_);
+  const int64_t tick_us = absl::ToInt64Microseconds(options_.tick);
   while (true) {
     Chunk* c = nullptr;
-    parse_q_.wait_dequeue(in, c);
-    if (c != nullptr) worker->Parse(*c);
-    ordered_q_.enqueue(out, c);  // nullptr tells the ordered stage this worker is done
-    if (c == nullptr) return;
+    const bool got = parse_q_.wait_dequeue_timed(in, c, tick_us);
+    if (got && c == nullptr) break;  // CloseInput: no more chunks for this worker
+    if (got) {
+      worker->Parse(*c);
+      ring_[c->seq % chunks_.size()].store(c, std::memory_order_seq_cst);
+    }
+    RunOrdered(/*idle=*/!got);
   }
+  // The last worker out has seen every chunk published and nobody holds the role.
+  if (workers_done_.fetch_add(1) + 1 == options_.workers) FinishOrdered();
+}
+
+bool Pipeline::NextReady() const {
+  const uint64_t next = next_ordered_.load(std::memory_order_seq_cst);
+  return ring_[next % chunks_.size()].load(std::memory_order_seq_cst) != nullptr;
+}
+
+// Seq_cst on both sides: a worker publishes its chunk, then tries the flag;
+// the holder clears the flag, then looks at the ring. One of the two always
+// sees the other, so a ready chunk is never stranded.
+void Pipeline::RunOrdered(bool idle) {
+  while (idle || NextReady()) {
+    if (ordered_busy_.exchange(true, std::memory_order_seq_cst)) return;  // the holder will look again
+    DrainReady(idle);
+    ordered_busy_.store(false, std::memory_order_seq_cst);
+    idle = false;
+  }
+}
+
+void Pipeline::DrainReady(bool idle) {
+  const size_t ring_size = chunks_.size();
+  uint64_t next = next_ordered_.load(std::memory_order_relaxed);
+  while (Chunk* c = ring_[next % ring_size].load(std::memory_order_acquire)) {
+    ring_[next % ring_size].store(nullptr, std::memory_order_relaxed);
+    stage_->Consume(*c, &ordered_out_);
+    if (c->drop_pages) DropMappedPages(c->ext - c->begin_offset, c->ext, c->len);
+    free_q_.enqueue(*ordered_free_token_, c);
+    next_ordered_.store(++next, std::memory_order_seq_cst);
+    if (ordered_out_.size() >= kSendBytes) SendOutput(&ordered_out_, *ordered_out_token_);
+  }
+  const absl::Time now = absl::Now();
+  if (idle || now - last_tick_ >= options_.tick) {
+    stage_->Tick(&ordered_out_);
+    last_tick_ = now;
+  }
+  SendOutput(&ordered_out_, *ordered_out_token_);
+}
+
+void Pipeline::FinishOrdered() {
+  while (ordered_busy_.exchange(true, std::memory_order_seq_cst)) {
+  }  // free already (see WorkerLoop); the exchange is the acquire
+  DrainReady(/*idle=*/false);
+  stage_->Finish(&ordered_out_);
+  SendOutput(&ordered_out_, *ordered_out_token_);
+  OutBlock* b = TakeOutBlock();
+  b->data.clear();
+  b->barrier = 0;
+  b->stop = true;
+  out_q_.enqueue(*ordered_out_token_, b);
+  ordered_busy_.store(false, std::memory_order_seq_cst);
 }
 
 double Pipeline::BudgetFill() const {
@@ -190,51 +246,6 @@ absl::Status Pipeline::SyncOutput(std::string* out, bool wait) {
     return sink_status_.ok() ? absl::ResourceExhaustedError("output blocked") : sink_status_;
   }
   return sink_status_;
-}
-
-void Pipeline::OrderedLoop() {
-  moodycamel::ConsumerToken in(ordered_q_);
-  moodycamel::ProducerToken back(free_q_);
-  ordered_out_token_ = std::make_unique<moodycamel::ProducerToken>(out_q_);
-  const size_t ring_size = chunks_.size();
-  std::vector<Chunk*> ring(ring_size, nullptr);
-  uint64_t next = 0;
-  int done_workers = 0;
-  std::string out;
-  Chunk* batch[kMaxBatch];
-  const int64_t tick_us = absl::ToInt64Microseconds(options_.tick);
-  absl::Time last_tick = absl::Now();
-  while (done_workers < options_.workers) {
-    size_t n = ordered_q_.wait_dequeue_bulk_timed(in, batch, kMaxBatch, tick_us);
-    for (size_t i = 0; i < n; ++i) {
-      if (batch[i] == nullptr) {
-        ++done_workers;
-      } else {
-        ring[batch[i]->seq % ring_size] = batch[i];
-      }
-    }
-    while (Chunk* c = ring[next % ring_size]) {
-      ring[next % ring_size] = nullptr;
-      stage_->Consume(*c, &out);
-      if (c->drop_pages) DropMappedPages(c->ext - c->begin_offset, c->ext, c->len);
-      free_q_.enqueue(back, c);
-      ++next;
-      if (out.size() >= kSendBytes) SendOutput(&out, *ordered_out_token_);
-    }
-    absl::Time now = absl::Now();
-    if (n == 0 || now - last_tick >= options_.tick) {
-      stage_->Tick(&out);
-      last_tick = now;
-    }
-    SendOutput(&out, *ordered_out_token_);
-  }
-  stage_->Finish(&out);
-  SendOutput(&out, *ordered_out_token_);
-  OutBlock* b = TakeOutBlock();
-  b->data.clear();
-  b->barrier = 0;
-  b->stop = true;
-  out_q_.enqueue(*ordered_out_token_, b);
 }
 
 void Pipeline::WriterLoop() {

@@ -1,12 +1,19 @@
 // Pipeline runs the threaded middle of the agent: a pool of chunks (the
-// memory budget), N parse workers, one ordered stage that consumes chunk
-// results strictly in input order (so output and detector state do not
-// depend on the number of workers), and one writer thread that owns the sink.
+// memory budget), N workers, an ordered stage that consumes chunk results
+// strictly in input order (so output and detector state do not depend on the
+// number of workers), and one writer thread that owns the sink.
 //
-//   reader (caller) -> parse_q -> N workers -> ordered_q -> ordered stage
-//        ^                                                  |      |
-//        +------------------ free chunks -------------------+      v
-//                                                   out blocks -> writer -> sink
+//   reader (caller) -> parse_q -> N workers: parse -> ring (by seq)
+//        ^                                              |
+//        |                         ordered stage <------+  (one worker at a time)
+//        +---------- free chunks ----------+     |
+//                                  out blocks -> writer -> sink
+//
+// The ordered stage has no thread of its own: the worker that completes the
+// next chunk in input order takes the ordered role (a flag, never waited
+// for) and consumes every ready chunk in sequence, so `--threads 1` is one
+// working thread and N workers keep N cores busy. Workers that find no input
+// for the tick interval take the role to call Tick.
 //
 // Backpressure: when the sink blocks, out blocks run out, the ordered stage
 // waits, chunks stop coming back and the reader waits (counted in
@@ -15,7 +22,9 @@
 // in lines), so the ordered stage and the reader keep going, and SyncOutput
 // gives up after sync_timeout instead of waiting for a stuck sink.
 // Thread safety: AcquireChunk/SubmitChunk/CloseInput from one reader thread;
-// SyncOutput only from the ordered stage (inside its callbacks).
+// SyncOutput only from the ordered stage (inside its callbacks). The ordered
+// stage runs on one worker at a time; each handover is a release/acquire
+// pair, so the stage needs no locking of its own.
 #pragma once
 
 #include <atomic>
@@ -47,7 +56,7 @@ class ChunkWorker {
 
 class Pipeline;
 
-// Ordered side: called on the one ordered thread.
+// Ordered side: called by one worker at a time, in input order.
 class OrderedStage {
  public:
   virtual ~OrderedStage() = default;
@@ -109,8 +118,14 @@ class Pipeline {
     uint64_t barrier = 0;  // nonzero: flush and acknowledge this id
     bool stop = false;
   };
-  void WorkerLoop(int index);
-  void OrderedLoop();
+  void WorkerLoop();
+  // Takes the ordered role if it is free and there is work (or `idle`: a
+  // tick may be due); gives it back and looks again, so a chunk completed
+  // while the role was held is never left waiting.
+  void RunOrdered(bool idle);
+  void DrainReady(bool idle);   // ordered role: consume ready chunks in order
+  void FinishOrdered();         // last worker, after the last chunk
+  bool NextReady() const;
   void WriterLoop();
   void SendOutput(std::string* out, moodycamel::ProducerToken& token);
   OutBlock* TakeOutBlock();
@@ -124,15 +139,24 @@ class Pipeline {
 
   std::vector<std::unique_ptr<Chunk>> chunks_;
   std::vector<std::unique_ptr<OutBlock>> out_blocks_;
-  PipeQueue<Chunk*> free_q_, parse_q_, ordered_q_;
+  PipeQueue<Chunk*> free_q_, parse_q_;
   PipeQueue<OutBlock*> out_q_, out_free_q_;
   std::unique_ptr<moodycamel::ProducerToken> reader_token_;
   std::unique_ptr<moodycamel::ConsumerToken> free_token_;
-  std::unique_ptr<moodycamel::ProducerToken> ordered_out_token_;
   uint64_t next_seq_ = 0;
 
+  // Parsed chunks by seq % size (the pool bounds how far ahead they get).
+  std::unique_ptr<std::atomic<Chunk*>[]> ring_;
+  std::atomic<uint64_t> next_ordered_{0};    // written only in the ordered role
+  std::atomic<bool> ordered_busy_{false};    // the ordered role is taken
+  std::atomic<int> workers_done_{0};
+  // Ordered role state: touched only by the worker holding the role.
+  std::unique_ptr<moodycamel::ProducerToken> ordered_out_token_, ordered_free_token_;
+  std::string ordered_out_;
+  absl::Time last_tick_;
+
   std::vector<std::thread> workers_;
-  std::thread ordered_, writer_;
+  std::thread writer_;
 
   std::mutex sync_mu_;
   std::condition_variable sync_cv_;

@@ -82,7 +82,22 @@ TEST(Pipeline, OutputFollowsInputOrderForEveryWorkerCount) {
     EXPECT_TRUE(r.stage.finished);
     EXPECT_EQ(r.stage.offsets[3], text.size());
     EXPECT_EQ(r.stage.ended, 1);
+    EXPECT_FALSE(r.stage.overlapped.load());
   }
+}
+
+// Thousands of 1 KiB chunks over 8 workers on a smaller machine: the ordered
+// role changes hands all the time, and is never held by two at once, never
+// skips a chunk, and never leaves a completed chunk behind.
+TEST(Pipeline, OrderedRoleHandoverKeepsOrderAcrossManyWorkers) {
+  const std::string text = CorpusText(40);
+  RunResult r;
+  RunPipeline(text, 8, 1024, 700, 1 << 20, true, &r);
+  EXPECT_EQ(r.output, text);
+  EXPECT_TRUE(r.stage.order_ok);
+  EXPECT_FALSE(r.stage.overlapped.load());
+  EXPECT_GT(r.stage.next_seq, 500u);
+  EXPECT_TRUE(r.stage.finished);
 }
 
 TEST(Pipeline, PartialLastLineIsKeptUntilFlushed) {

@@ -3,6 +3,7 @@
 // Thread safety: as ChunkWorker / OrderedStage.
 #pragma once
 
+#include <atomic>
 #include <map>
 #include <string>
 #include <utility>
@@ -37,6 +38,7 @@ class EchoStage : public OrderedStage {
  public:
   explicit EchoStage(bool prefix = false) : prefix_(prefix) {}
   void Consume(Chunk& chunk, std::string* out) override {
+    Enter();
     if (chunk.seq != next_seq) order_ok = false;
     ++next_seq;
     if (!chunk.marker_only && chunk.len > 0) {
@@ -52,8 +54,23 @@ class EchoStage : public OrderedStage {
       out->append(chunk.bytes() + off, len).push_back('\n');
       ++lines;
     }
+    Leave();
   }
-  void Finish(std::string* /*out*/) override { finished = true; }
+  void Tick(std::string* /*out*/) override {
+    Enter();
+    ++ticks;
+    Leave();
+  }
+  void Finish(std::string* /*out*/) override {
+    Enter();
+    finished = true;
+    Leave();
+  }
+  // The ordered stage runs on one worker at a time: any overlap is a bug.
+  void Enter() {
+    if (inside_.fetch_add(1) != 0) overlapped = true;
+  }
+  void Leave() { inside_.fetch_sub(1); }
 
   bool prefix_;
   uint64_t next_seq = 0;
@@ -63,7 +80,12 @@ class EchoStage : public OrderedStage {
   bool order_ok = true;
   bool offsets_ok = true;
   bool finished = false;
+  std::atomic<bool> overlapped{false};
+  uint64_t ticks = 0;
   std::map<uint32_t, uint64_t> offsets;  // source -> end offset of its last chunk
+
+ private:
+  std::atomic<int> inside_{0};
 };
 
 // Collects everything written; can be blocked to test backpressure.
