@@ -6,6 +6,7 @@
 #include "absl/strings/str_cat.h"
 #include "pipeline/detect/annotation.h"
 #include "pipeline/detect/checkpoint.h"
+#include "util/count_byte.h"
 
 namespace exfilter {
 namespace {
@@ -27,7 +28,7 @@ struct WorkerSink {
   }
   void OnError(const ParseError& err) {
     p->bad.push_back({err.kind, static_cast<uint32_t>(err.offset + shift), static_cast<uint32_t>(err.length),
-                      static_cast<uint32_t>(p->events.size())});
+                      static_cast<uint32_t>(p->events.size()), err.detail});
   }
 };
 
@@ -38,7 +39,9 @@ void DetectWorker::Parse(Chunk& chunk) {
   p.events.clear();
   p.raws.clear();
   p.bad.clear();
+  p.newlines = 0;
   if (chunk.len == 0) return;
+  p.newlines = CountByte(chunk.bytes(), chunk.len, '\n');
   std::shared_ptr<const EventBuilder> builder = builders_->Get();
   parser_.Reset();  // chunks end on a newline: nothing carries over
   WorkerSink sink{chunk.bytes(), chunk.len, builder.get(), &p, 0};
@@ -55,6 +58,7 @@ void DetectStage::Consume(Chunk& chunk, std::string* out) {
   if (reload_pending_.load(std::memory_order_acquire)) ApplyReload();
   if (posted_pending_.load(std::memory_order_acquire)) TakePosted(out);
   auto& p = static_cast<DetectPayload&>(*chunk.payload);
+  if (options_.report_bad_input) ReportBadInput(chunk, p);
   if (options_.dead_letter != nullptr && !chunk.too_long.empty()) {  // over-long lines before this chunk
     dead_.append(chunk.too_long);
     counters_->Add(counters_->dead_letters,
@@ -108,7 +112,53 @@ void DetectStage::Consume(Chunk& chunk, std::string* out) {
   if (!options_.checkpoint_path.empty() && absl::Now() >= next_checkpoint_) Checkpoint(out);
 }
 
+namespace {
+// The reader's record of a skipped line ends in " [exfilter: too_long, N bytes]".
+uint64_t TooLongBytes(std::string_view record) {
+  const size_t at = record.rfind(", ");
+  uint64_t n = 0;
+  for (size_t i = at == std::string_view::npos ? record.size() : at + 2; i < record.size(); ++i) {
+    if (record[i] < '0' || record[i] > '9') break;
+    n = n * 10 + static_cast<uint64_t>(record[i] - '0');
+  }
+  return n;
+}
+}  // namespace
+
+void DetectStage::ReportBadInput(const Chunk& chunk, const DetectPayload& p) {
+  // Every chunk with bytes moves its source's line count; messages only for bad records.
+  std::vector<uint64_t> skipped;
+  for (size_t pos = 0; pos < chunk.too_long.size();) {
+    size_t nl = chunk.too_long.find('\n', pos);
+    if (nl == std::string::npos) nl = chunk.too_long.size();
+    skipped.push_back(TooLongBytes(std::string_view(chunk.too_long).substr(pos, nl - pos)));
+    pos = nl + 1;
+  }
+  uint64_t skipped_bytes = 0;
+  for (uint64_t n : skipped) skipped_bytes += n + 1;
+  if (chunk.len > 0) bad_log_.StartChunk(chunk.source, chunk.begin_offset, skipped_bytes);
+  if (!skipped.empty() || !p.bad.empty()) {
+    const std::string name = sources_ != nullptr ? sources_->Path(chunk.source) : std::string();
+    const absl::Time now = absl::Now();
+    std::string messages;
+    for (uint64_t n : skipped) bad_log_.TooLong(name, n, now, &messages);
+    uint64_t lines = 0, counted_to = 0;
+    for (const DetectPayload::Bad& b : p.bad) {  // in chunk order: count newlines once
+      if (b.offset > counted_to) lines += CountByte(chunk.bytes() + counted_to, b.offset - counted_to, '\n');
+      counted_to = std::max<uint64_t>(counted_to, b.offset);
+      bad_log_.Bad(name, lines, chunk.begin_offset + b.offset, b.kind, b.detail, now, &messages);
+    }
+    if (!messages.empty()) std::fputs(messages.c_str(), stderr);
+  }
+  if (chunk.len > 0) bad_log_.EndChunk(chunk.end_offset, p.newlines);
+}
+
 void DetectStage::Tick(std::string* out) {
+  if (options_.report_bad_input) {
+    std::string messages;
+    bad_log_.Tick(absl::Now(), &messages);
+    if (!messages.empty()) std::fputs(messages.c_str(), stderr);
+  }
   if (reload_pending_.load(std::memory_order_acquire)) ApplyReload();
   if (posted_pending_.load(std::memory_order_acquire)) TakePosted(out);
   if (!dead_.empty() && options_.dead_letter != nullptr) {

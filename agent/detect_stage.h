@@ -17,6 +17,7 @@
 #include <string>
 #include <vector>
 
+#include "agent/bad_input_log.h"
 #include "agent/config.h"
 #include "agent/coverage.h"
 #include "parsers/chunk_parser.h"
@@ -35,10 +36,12 @@ struct DetectPayload : ChunkPayload {
     ParseErrorKind kind;
     uint32_t offset, length;
     uint32_t before_event;  // index of the first event after it
+    std::string_view detail;  // static text (ParseError::detail)
   };
   std::vector<DetectorEvent> events;
   std::vector<std::pair<uint32_t, uint32_t>> raws;  // offset, length of each event in the chunk
   std::vector<Bad> bad;
+  uint64_t newlines = 0;            // in the chunk: line numbers for bad-input messages
   std::vector<Decision> decisions;  // ordered stage scratch
 };
 
@@ -86,6 +89,7 @@ struct StageOptions {
   bool flush_at_end = true;  // close incidents at end of input (not when resuming later)
   absl::Duration coverage_interval = absl::ZeroDuration();  // 0: no coverage records
   absl::Duration coverage_gap = absl::Hours(1);
+  bool report_bad_input = true;  // the first bad records on stderr (BadInputLog)
 };
 
 class DetectStage : public OrderedStage {
@@ -113,6 +117,7 @@ class DetectStage : public OrderedStage {
  private:
   void Checkpoint(std::string* out, bool final = false);
   void ApplyReload();
+  void ReportBadInput(const Chunk& chunk, const DetectPayload& p);
 
   StageOptions options_;
   Detector* detector_;
@@ -122,6 +127,7 @@ class DetectStage : public OrderedStage {
   std::vector<uint64_t> offsets_;  // consumed offset per source id
   std::vector<DetectorRecord> records_;
   Coverage coverage_;
+  BadInputLog bad_log_;
   std::string dead_;
   absl::Time next_checkpoint_ = absl::InfinitePast();
   bool dirty_ = false;

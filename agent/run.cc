@@ -173,6 +173,7 @@ int RunAgent(const AgentConfig& cfg, const std::string& config_file) {
   sopt.flush_at_end = checkpoint_path.empty();
   sopt.coverage_interval = cfg.coverage_interval;
   sopt.coverage_gap = cfg.coverage_gap;
+  sopt.report_bad_input = !cfg.quiet;
   DetectStage stage(sopt, detector->get(), &sources, &counters);
   PipelineOptions pipe_opt;
   pipe_opt.workers = cfg.threads > 0 ? cfg.threads : std::max(1u, std::thread::hardware_concurrency());

@@ -173,6 +173,25 @@ invalid_utf8)
   expect_eq "$(stat_of invalid_utf8 err.txt)" 1 "invalid_utf8 counted"
   expect_eq "$(lines dead.ndjson)" 1 "dead letter holds the bad line"
   grep -q '"Id":"bad"' dead.ndjson || fail "dead letter content"
+  grep -q '^exfilter: bad input: stdin:3 (byte [0-9]*): invalid_utf8' err.txt || fail "message names stdin line 3: $(cat err.txt)"
+  ;;
+bad_input_messages)
+  corpus > good.ndjson  # 70 real events
+  { head -5 good.ndjson; printf '{"UserId":\n'; sed -n 6,40p good.ndjson; printf 'not json\n'
+    sed -n 41,70p good.ndjson; for i in $(seq 1 12); do printf '{"CreationTime":"2026-11-30T10:00:%02d",\n' "$i"; done
+  } > mixed.ndjson
+  "$BIN" --mode annotate mixed.ndjson > out.ndjson 2> err.txt
+  expect_eq $? 0 "exit"
+  expect_eq "$(lines out.ndjson)" 70 "every good event still forwarded"
+  byte6=$(head -5 mixed.ndjson | wc -c)
+  grep -qx "exfilter: bad input: mixed.ndjson:6 (byte $byte6): truncated: .*" err.txt || fail "line 6: $(cat err.txt)"
+  grep -q '^exfilter: bad input: mixed.ndjson:42 (byte [0-9]*): malformed_json' err.txt || fail "line 42"
+  grep -q '^exfilter: bad input: mixed.ndjson:73 (byte [0-9]*): truncated' err.txt || fail "line 73"
+  expect_eq "$(grep -c '^exfilter: bad input: mixed.ndjson:' err.txt)" 10 "the first 10 bad records are shown"
+  grep -q '^exfilter: bad input: that makes 10 messages' err.txt || fail "the limit is said"
+  expect_eq "$(stat_of errors err.txt)" 14 "every bad record counted"
+  "$BIN" -q --mode annotate mixed.ndjson > /dev/null 2> quiet.txt
+  expect_eq "$(grep -c 'bad input' quiet.txt)" 0 "-q keeps stderr quiet"
   ;;
 zst_input)
   events 0 50 > in.ndjson
