@@ -1,67 +1,59 @@
 #include "parsers/internal/top_keys.h"
 
 namespace exfilter::internal {
+namespace {
 
-TopKeyTable::TopKeyTable() {
-  Add("CreationTime", TopKey::kCreationTime);
-  Add("TimeGenerated", TopKey::kTimeGenerated);
-  Add("Id", TopKey::kId);
-  Add("Operation", TopKey::kOperation);
-  Add("OrganizationId", TopKey::kOrganizationId);
-  Add("UserId", TopKey::kUserId);
-  Add("UserKey", TopKey::kUserKey);
-  Add("Workload", TopKey::kWorkload);
-  Add("RecordType", TopKey::kRecordType);
-  Add("ClientIP", TopKey::kClientIP);
-  Add("ActorIpAddress", TopKey::kActorIpAddress);
-  Add("Client_IPAddress", TopKey::kClientIPAddress);
-  Add("ObjectId", TopKey::kObjectId);
-  Add("DestinationRelativeUrl", TopKey::kDestinationRelativeUrl);
-  Add("DestinationFileName", TopKey::kDestinationFileName);
-  Add("ApplicationId", TopKey::kApplicationId);
-  Add("AppAccessContext", TopKey::kAppAccessContext);
-  Add("UserAgent", TopKey::kUserAgent);
-  Add("ExtendedProperties", TopKey::kExtendedProperties);
-  Add("LogonError", TopKey::kLogonError);
-  Add("ResultStatus", TopKey::kResultStatus);
-  Add("UserType", TopKey::kUserType);
-  Add("kind", TopKey::kKind);
-  Add("id", TopKey::kGoogleId);
-  Add("actor", TopKey::kActor);
-  Add("ipAddress", TopKey::kIpAddress);
-  Add("events", TopKey::kEvents);
-  Add("ownerDomain", TopKey::kOwnerDomain);
-  Add("name", TopKey::kName);
-  Add("parameters", TopKey::kParameters);
-  Add("items", TopKey::kItems);
-  Add("nextPageToken", TopKey::kNextPageToken);
-  Add("created_at", TopKey::kCreatedAt);
-  Add("created_by", TopKey::kCreatedBy);
-  Add("event_id", TopKey::kEventId);
-  Add("event_type", TopKey::kEventType);
-  Add("ip_address", TopKey::kIpAddressBox);
-  Add("source", TopKey::kSource);
-  Add("additional_details", TopKey::kAdditionalDetails);
-  Add("entries", TopKey::kEntries);
-  Add("chunk_size", TopKey::kChunkSize);
-  Add("next_stream_position", TopKey::kNextStreamPosition);
+constexpr TopKeyTable MakeTopKeys() {
+  TopKeyTable t;
+  t.Add("CreationTime", TopKey::kCreationTime);
+  t.Add("TimeGenerated", TopKey::kTimeGenerated);
+  t.Add("Id", TopKey::kId);
+  t.Add("Operation", TopKey::kOperation);
+  t.Add("OrganizationId", TopKey::kOrganizationId);
+  t.Add("UserId", TopKey::kUserId);
+  t.Add("UserKey", TopKey::kUserKey);
+  t.Add("Workload", TopKey::kWorkload);
+  t.Add("RecordType", TopKey::kRecordType);
+  t.Add("ClientIP", TopKey::kClientIP);
+  t.Add("ActorIpAddress", TopKey::kActorIpAddress);
+  t.Add("Client_IPAddress", TopKey::kClientIPAddress);
+  t.Add("ObjectId", TopKey::kObjectId);
+  t.Add("DestinationRelativeUrl", TopKey::kDestinationRelativeUrl);
+  t.Add("DestinationFileName", TopKey::kDestinationFileName);
+  t.Add("ApplicationId", TopKey::kApplicationId);
+  t.Add("AppAccessContext", TopKey::kAppAccessContext);
+  t.Add("UserAgent", TopKey::kUserAgent);
+  t.Add("ExtendedProperties", TopKey::kExtendedProperties);
+  t.Add("LogonError", TopKey::kLogonError);
+  t.Add("ResultStatus", TopKey::kResultStatus);
+  t.Add("UserType", TopKey::kUserType);
+  t.Add("kind", TopKey::kKind);
+  t.Add("id", TopKey::kGoogleId);
+  t.Add("actor", TopKey::kActor);
+  t.Add("ipAddress", TopKey::kIpAddress);
+  t.Add("events", TopKey::kEvents);
+  t.Add("ownerDomain", TopKey::kOwnerDomain);
+  t.Add("name", TopKey::kName);
+  t.Add("parameters", TopKey::kParameters);
+  t.Add("items", TopKey::kItems);
+  t.Add("nextPageToken", TopKey::kNextPageToken);
+  t.Add("created_at", TopKey::kCreatedAt);
+  t.Add("created_by", TopKey::kCreatedBy);
+  t.Add("event_id", TopKey::kEventId);
+  t.Add("event_type", TopKey::kEventType);
+  t.Add("ip_address", TopKey::kIpAddressBox);
+  t.Add("source", TopKey::kSource);
+  t.Add("additional_details", TopKey::kAdditionalDetails);
+  t.Add("entries", TopKey::kEntries);
+  t.Add("chunk_size", TopKey::kChunkSize);
+  t.Add("next_stream_position", TopKey::kNextStreamPosition);
+  return t;
 }
 
-void TopKeyTable::Add(const char* text, TopKey key) {
-  size_t len = std::strlen(text);
-  uint32_t h = Hash(text, len);
-  while (slots_[h].len != 0) h = (h + 1) & kMask;
-  Entry& e = slots_[h];
-  e.len = static_cast<uint32_t>(len);
-  e.key = key;
-  char padded[kMaxLen] = {};
-  std::memcpy(padded, text, len);
-  std::memcpy(e.text, padded, sizeof(e.text));
-  unsigned char ones[kMaxLen] = {};
-  std::memset(ones, 0xff, len);
-  std::memcpy(e.mask, ones, sizeof(e.mask));
-}
+}  // namespace
 
-const TopKeyTable kTopKeys;
+constexpr TopKeyTable kTopKeys = MakeTopKeys();
+static_assert(!kTopKeys.bad(),
+              "two top-level keys share a slot: choose other multipliers in TopKeyTable::Hash");
 
 }  // namespace exfilter::internal

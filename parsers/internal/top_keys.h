@@ -1,9 +1,9 @@
 // The top-level keys ChunkParser reads, recognized from the raw key text
-// (no unescaping) with a small open-addressing table: a hash of the length
-// and two bytes, then one masked compare of at most 24 bytes. No branch
-// depends on which key it is, so the lookup costs the same whatever order a
-// writer put the keys in.
-// Thread safety: the table is built once, during static initialization.
+// (no unescaping) with a small perfect-hash table: a hash of the length and
+// two bytes picks the one slot the key can be in, then one masked compare of
+// at most 24 bytes decides. No branch depends on which key it is, so the
+// lookup costs the same whatever order a writer put the keys in.
+// Thread safety: the table is a compile-time constant.
 #pragma once
 
 #include <cstdint>
@@ -30,41 +30,57 @@ enum class TopKey : uint8_t {
 class TopKeyTable {
  public:
   static constexpr size_t kMaxLen = 24;
-  TopKeyTable();
+  constexpr TopKeyTable() = default;
   // The key whose raw text (without quotes) is k[0, len). k must have 24
-  // readable bytes.
+  // readable bytes. One probe: the hash is perfect over the keys (checked at
+  // compile time in top_keys.cc), so a miss is one compare too.
   [[gnu::always_inline]] TopKey Lookup(const char* k, size_t len) const {
-    if (len == 0 || len > kMaxLen) return TopKey::kNone;
+    if (len - 1 >= kMaxLen) return TopKey::kNone;  // len 0 wraps around
+    const Entry& e = slots_[Hash(k, len)];
     uint64_t w[3];
     std::memcpy(w, k, sizeof(w));
-    for (uint32_t h = Hash(k, len);; h = (h + 1) & kMask) {
-      const Entry& e = slots_[h];
-      if (e.len == len) {
-        uint64_t diff = ((w[0] ^ e.text[0]) & e.mask[0]) | ((w[1] ^ e.text[1]) & e.mask[1]) |
-                        ((w[2] ^ e.text[2]) & e.mask[2]);
-        if (diff == 0) return e.key;
-      } else if (e.len == 0) {
-        return TopKey::kNone;
-      }
-    }
+    uint64_t diff = ((w[0] ^ e.text[0]) & e.mask[0]) | ((w[1] ^ e.text[1]) & e.mask[1]) |
+                    ((w[2] ^ e.text[2]) & e.mask[2]) | (e.len ^ len);
+    return diff == 0 ? e.key : TopKey::kNone;
   }
 
+  // Builds the table (constexpr: top_keys.cc fills it at compile time).
+  constexpr void Add(const char* text, TopKey key) {
+    size_t len = 0;
+    while (text[len] != '\0') ++len;
+    Entry& e = slots_[Hash(text, len)];
+    if (e.len != 0 || len == 0 || len > kMaxLen) {
+      bad_ = true;
+      return;
+    }
+    e.len = len;
+    e.key = key;
+    for (size_t i = 0; i < len; ++i) {  // little-endian words, as memcpy loads them
+      e.text[i / 8] |= uint64_t{static_cast<unsigned char>(text[i])} << (8 * (i % 8));
+      e.mask[i / 8] |= uint64_t{0xff} << (8 * (i % 8));
+    }
+  }
+  // True if two keys share a slot (or one is empty or too long).
+  constexpr bool bad() const { return bad_; }
+
  private:
-  static constexpr uint32_t kSize = 256, kMask = kSize - 1;
+  static constexpr uint32_t kSize = 128, kMask = kSize - 1;
   struct Entry {
     uint64_t text[3] = {0, 0, 0};
     uint64_t mask[3] = {0, 0, 0};
-    uint32_t len = 0;
+    uint64_t len = 0;
     TopKey key = TopKey::kNone;
   };
-  static uint32_t Hash(const char* k, size_t len) {
-    return (static_cast<uint32_t>(static_cast<unsigned char>(k[0])) * 7u +
-            static_cast<uint32_t>(static_cast<unsigned char>(k[len - 1])) * 31u +
-            static_cast<uint32_t>(len) * 131u) & kMask;
+  // Multipliers found by a search for a collision-free slot per key; a new
+  // key that collides fails the build (top_keys.cc): search again then.
+  static constexpr uint32_t Hash(const char* k, size_t len) {
+    return (static_cast<uint32_t>(static_cast<unsigned char>(k[0])) +
+            static_cast<uint32_t>(static_cast<unsigned char>(k[len - 1])) * 39u +
+            static_cast<uint32_t>(len) * 53u) & kMask;
   }
-  void Add(const char* text, TopKey key);
 
   Entry slots_[kSize];
+  bool bad_ = false;
 };
 
 extern const TopKeyTable kTopKeys;
