@@ -41,7 +41,6 @@ void DetectWorker::Parse(Chunk& chunk) {
   p.bad.clear();
   p.newlines = 0;
   if (chunk.len == 0) return;
-  p.newlines = CountByte(chunk.bytes(), chunk.len, '\n');
   std::shared_ptr<const EventBuilder> builder = builders_->Get();
   parser_.Reset();  // chunks end on a newline: nothing carries over
   WorkerSink sink{chunk.bytes(), chunk.len, builder.get(), &p, 0};
@@ -50,6 +49,7 @@ void DetectWorker::Parse(Chunk& chunk) {
     sink.shift = done;
     parser_.ParseLast(chunk.bytes() + done, chunk.len - done, sink);
   }
+  p.newlines = CountByte(chunk.bytes(), chunk.len, '\n');  // after the parse: the chunk is in cache
   counters_->Add(counters_->events, p.events.size());
   for (const auto& b : p.bad) counters_->Add(counters_->errors[static_cast<int>(b.kind)], 1);
 }

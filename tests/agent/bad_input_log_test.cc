@@ -26,6 +26,26 @@ TEST(CountByte, CountsEveryOccurrenceAtEveryAlignment) {
   EXPECT_EQ(CountByte("", 0, '\n'), 0u);
 }
 
+TEST(CountByte, LongRunsOfMatchesAndRandomMixes) {
+  const std::string all(5000, '\n');  // every byte matches, well past 255 words
+  EXPECT_EQ(CountByte(all.data(), all.size(), '\n'), 5000u);
+  std::string mixed;
+  uint64_t x = 88172645463325252ULL, want = 0;
+  for (int i = 0; i < 100000; ++i) {  // xorshift: a fixed pseudo-random mix of bytes
+    x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+    const char c = "ab\n\xff\x8a"[x % 5];
+    want += c == '\n';
+    mixed.push_back(c);
+  }
+  EXPECT_EQ(CountByte(mixed.data(), mixed.size(), '\n'), want);
+  // Both ways of counting agree (the AVX2 one runs only where the CPU has it).
+  EXPECT_EQ(count_byte_internal::ByMemchr(mixed.data(), mixed.size(), '\n'), want);
+  if (__builtin_cpu_supports("avx2")) {
+    EXPECT_EQ(count_byte_internal::ByAvx2(mixed.data() + 3, mixed.size() - 3, '\xff'),
+              count_byte_internal::ByMemchr(mixed.data() + 3, mixed.size() - 3, '\xff'));
+  }
+}
+
 TEST(BadInputLog, NamesSourceLineByteKindAndDetail) {
   BadInputLog log;
   std::string msg;
