@@ -29,8 +29,16 @@ class FdInputImpl : public Input {
   FdInputImpl(int fd, bool owned, std::string name) : fd_(fd), owned_(owned), name_(std::move(name)) {
     struct stat st;
     is_stream_ = fstat(fd_, &st) == 0 && !S_ISREG(st.st_mode);
+    // A 64 KiB pipe means a read, a wakeup of the writer and a short chunk per
+    // 64 KiB; 1 MiB (the unprivileged maximum) lets reads fill whole chunks.
+    if (is_stream_ && S_ISFIFO(st.st_mode)) (void)fcntl(fd_, F_SETPIPE_SZ, 1 << 20);
   }
   bool AtEnd() const override { return at_end_; }
+  bool MoreNow() override {
+    if (!is_stream_) return !at_end_;
+    pollfd p{fd_, POLLIN, 0};
+    return poll(&p, 1, 0) > 0 && (p.revents & POLLIN) != 0;
+  }
   ~FdInputImpl() override {
     if (owned_) close(fd_);
   }
@@ -67,6 +75,7 @@ class ZstdInputImpl : public Input {
       : in_(std::move(in)), name_(std::move(name)), dctx_(ZSTD_createDCtx()), inbuf_(ZSTD_DStreamInSize()) {}
   ~ZstdInputImpl() override { ZSTD_freeDCtx(dctx_); }
   bool AtEnd() const override { return in_->AtEnd(); }
+  bool MoreNow() override { return pos_ < filled_ || in_->MoreNow(); }
 
   absl::StatusOr<size_t> Read(char* buf, size_t cap) override {
     if (cap == 0) return size_t{0};
@@ -109,6 +118,7 @@ class ZstdInputImpl : public Input {
 class StringInputImpl : public Input {
  public:
   StringInputImpl(std::string text, size_t max_read) : text_(std::move(text)), max_read_(max_read) {}
+  bool MoreNow() override { return pos_ < text_.size(); }
   absl::StatusOr<size_t> Read(char* buf, size_t cap) override {
     size_t n = std::min({cap, max_read_, text_.size() - pos_});
     std::memcpy(buf, text_.data() + pos_, n);

@@ -24,6 +24,10 @@ class Input {
   // After a Read returned 0: true if the input has ended for good, false if
   // it only had nothing for now (a pipe whose writer is still there).
   virtual bool AtEnd() const { return true; }
+  // After a short Read: true if another Read would return bytes at once
+  // (a pipe with more data already in it), so the reader fills its chunk
+  // instead of handing on a small one; false if it would wait.
+  virtual bool MoreNow() { return false; }
 };
 
 // Opens `path` for reading ("-" is stdin), positioned at byte `offset` of its

@@ -39,8 +39,7 @@ absl::StatusOr<uint64_t> ChunkReader::Pump(Input& in, SourceCursor& cur, const s
     bool no_more_now = false;
     size_t fresh = 0;
     while (fresh < want) {
-      c->Reserve(len + want, len);
-      absl::StatusOr<size_t> n = in.Read(c->data() + len, want);
+      absl::StatusOr<size_t> n = in.Read(c->data() + len, want - fresh);
       if (!n.ok()) {
         cur.carry.assign(c->data(), len);
         held_ = c;
@@ -50,10 +49,12 @@ absl::StatusOr<uint64_t> ChunkReader::Pump(Input& in, SourceCursor& cur, const s
       fresh += *n;
       total += *n;
       counters_->Add(counters_->bytes_read, *n);
-      if (*n < want) {  // end of data for now, or a pipe's short read: do not wait for more
-        no_more_now = *n == 0;
+      if (*n == 0) {  // end of data for now
+        no_more_now = true;
         break;
       }
+      // A short read: take what is already there, but do not wait for more.
+      if (fresh < want && !in.MoreNow()) break;
     }
     Frame(c, len, cur);
     if (no_more_now) return total;
