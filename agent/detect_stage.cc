@@ -86,7 +86,9 @@ void DetectStage::Consume(Chunk& chunk, std::string* out) {
     late += d.late;
     if (d.suppress_rule != kNoSuppressRule) {
       ++suppressed;
-      if (d.suppress_rule < PipelineCounters::kRuleSlots) ++by_rule[d.suppress_rule];
+      if (d.suppress_rule < slot_of_rule_.size() && slot_of_rule_[d.suppress_rule] >= 0) {
+        ++by_rule[slot_of_rule_[d.suppress_rule]];
+      }
     }
     newest = std::max(newest, p.events[i].time_ms);
     for (; rec < records_.size() && records_[rec].event_index <= i; ++rec) AppendRecord(records_[rec], out);
@@ -225,6 +227,13 @@ void DetectStage::TakePosted(std::string* out) {
   posted_pending_.store(false, std::memory_order_release);
 }
 
+void DetectStage::MapRuleSlots(const DetectorConfig& config) {
+  slot_of_rule_.clear();
+  for (const SuppressRule& rule : config.suppress) {
+    slot_of_rule_.push_back(counters_->rule_slots.SlotFor(rule.name, PipelineCounters::kRuleSlots));
+  }
+}
+
 void DetectStage::ApplyReload() {
   std::unique_ptr<DetectorConfig> cfg;
   {
@@ -234,6 +243,7 @@ void DetectStage::ApplyReload() {
   }
   if (cfg == nullptr) return;
   absl::Status s = detector_->Reconfigure(*cfg);
+  if (s.ok()) MapRuleSlots(*cfg);
   std::fprintf(stderr, "exfilter: config reload %s%s\n", s.ok() ? "applied" : "refused: ",
                s.ok() ? "" : std::string(s.message()).c_str());
 }

@@ -100,7 +100,9 @@ class DetectStage : public OrderedStage {
         detector_(detector),
         sources_(sources),
         counters_(counters),
-        coverage_(options.coverage_interval, options.coverage_gap) {}
+        coverage_(options.coverage_interval, options.coverage_gap) {
+    MapRuleSlots(detector->config());
+  }
   void set_pipeline(Pipeline* p) { pipeline_ = p; }
 
   void Consume(Chunk& chunk, std::string* out) override;
@@ -118,6 +120,7 @@ class DetectStage : public OrderedStage {
   void Checkpoint(std::string* out, bool final = false);
   void ApplyReload();
   void ReportBadInput(const Chunk& chunk, const DetectPayload& p);
+  void MapRuleSlots(const DetectorConfig& config);  // slot_of_rule_ for this config
 
   StageOptions options_;
   Detector* detector_;
@@ -126,6 +129,7 @@ class DetectStage : public OrderedStage {
   Pipeline* pipeline_ = nullptr;
   std::vector<uint64_t> offsets_;  // consumed offset per source id
   std::vector<DetectorRecord> records_;
+  std::vector<int> slot_of_rule_;  // DetectorConfig::suppress index -> counter slot (-1: none)
   Coverage coverage_;
   BadInputLog bad_log_;
   std::string dead_;

@@ -33,7 +33,8 @@ struct MetricsExporter::Impl {
   // The plain counters, each following one PipelineCounters field.
   std::vector<std::pair<Counter*, std::atomic<uint64_t> PipelineCounters::*>> plain;
   Counter* errors[kNumErrorKinds] = {};
-  std::vector<Counter*> by_rule;
+  prometheus::Family<prometheus::Counter>* rules = nullptr;
+  std::vector<Counter*> by_rule;  // by RuleSlots slot
   Gauge* lag = nullptr;
   Gauge* last_event = nullptr;
   Gauge* budget_fill = nullptr;
@@ -48,7 +49,7 @@ struct MetricsExporter::Impl {
   Gauge* AddGauge(prometheus::Registry& r, const std::string& name, const std::string& help) {
     return &prometheus::BuildGauge().Name(name).Help(help).Register(r).Add({});
   }
-  void Build(const std::vector<std::string>& rule_names);
+  void Build();
 };
 
 namespace {
@@ -98,20 +99,17 @@ void Follow(prometheus::Counter* c, uint64_t value) {
 
 }  // namespace
 
-void MetricsExporter::Impl::Build(const std::vector<std::string>& rule_names) {
+void MetricsExporter::Impl::Build() {
   for (const CounterDef& d : kCounters) plain.emplace_back(AddCounter(d.name, d.help), d.field);
   auto& err = prometheus::BuildCounter()
                   .Name("exfilter_parse_errors_total")
                   .Help("Input lines that could not be parsed, by kind.")
                   .Register(*registry);
   for (int k = 0; k < kNumErrorKinds; ++k) errors[k] = &err.Add({{"kind", ErrorKindName(static_cast<ErrorKind>(k))}});
-  auto& rules = prometheus::BuildCounter()
-                    .Name("exfilter_suppressed_by_rule_total")
-                    .Help("Events suppressed, by rule (names as configured at start).")
-                    .Register(*registry);
-  for (size_t i = 0; i < rule_names.size() && i < PipelineCounters::kRuleSlots; ++i) {
-    by_rule.push_back(&rules.Add({{"rule", rule_names[i]}, {"index", absl::StrCat(i)}}));
-  }
+  rules = &prometheus::BuildCounter()
+               .Name("exfilter_suppressed_by_rule_total")
+               .Help("Events suppressed, by rule name (a reload that keeps a rule's name keeps its count).")
+               .Register(*registry);
   lag = AddGauge(*registry, "exfilter_lag_seconds", "Wall time minus the newest event time seen.");
   last_event = AddGauge(*registry, "exfilter_last_event_timestamp_seconds", "Newest event time seen (Unix seconds).");
   budget_fill = AddGauge(*registry, "exfilter_budget_fill_ratio", "Share of the input memory budget in use.");
@@ -149,14 +147,13 @@ MetricsExporter::~MetricsExporter() {
   waker.join();
 }
 
-absl::StatusOr<std::unique_ptr<MetricsExporter>> MetricsExporter::Start(const std::string& listen,
-                                                                        const std::vector<std::string>& rule_names) {
+absl::StatusOr<std::unique_ptr<MetricsExporter>> MetricsExporter::Start(const std::string& listen) {
   if (!ValidMetricsAddress(listen)) {
     return absl::InvalidArgumentError(absl::StrCat("metrics address '", listen, "' is not HOST:PORT"));
   }
   auto impl = std::make_unique<Impl>();
   impl->host = listen.substr(0, listen.rfind(':'));
-  impl->Build(rule_names);
+  impl->Build();
   // prometheus-cpp (CivetWeb) reports a failed bind with an exception.
   try {
     impl->exposer = std::make_unique<prometheus::Exposer>(listen, 1);
@@ -183,6 +180,8 @@ void MetricsExporter::Update(const PipelineCounters& c, const MetricsSample& sam
   const uint64_t events = c.Get(c.events), bytes = c.Get(c.bytes_read);
   for (auto [counter, field] : m.plain) Follow(counter, c.Get(c.*field));
   for (int k = 0; k < kNumErrorKinds; ++k) Follow(m.errors[k], c.Get(c.errors[k]));
+  const std::vector<std::string> rule_names = c.rule_slots.Names();
+  for (size_t i = m.by_rule.size(); i < rule_names.size(); ++i) m.by_rule.push_back(&m.rules->Add({{"rule", rule_names[i]}}));
   for (size_t i = 0; i < m.by_rule.size(); ++i) Follow(m.by_rule[i], c.Get(c.suppressed_by_rule[i]));
   const int64_t last_ms = c.last_event_ms.load(std::memory_order_relaxed);
   const double now_s = absl::ToDoubleSeconds(now - absl::UnixEpoch());

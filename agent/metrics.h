@@ -30,10 +30,10 @@ struct MetricsSample {
 class MetricsExporter {
  public:
   // Listens on `listen` ("127.0.0.1:9464"; port 0 picks a free port).
-  // `rule_names`: DetectorConfig::suppress names, for the rule label.
+  // Per-rule counters are labelled with the rule names of
+  // PipelineCounters::rule_slots, as rules appear (also after a reload).
   // Fails (never throws) when the address is malformed or cannot be bound.
-  static absl::StatusOr<std::unique_ptr<MetricsExporter>> Start(const std::string& listen,
-                                                                const std::vector<std::string>& rule_names);
+  static absl::StatusOr<std::unique_ptr<MetricsExporter>> Start(const std::string& listen);
   ~MetricsExporter();
 
   // The port actually bound (useful with port 0).

@@ -188,9 +188,7 @@ int RunAgent(const AgentConfig& cfg, const std::string& config_file) {
   const absl::Time start = absl::Now();
   std::unique_ptr<MetricsExporter> metrics;
   if (!cfg.metrics_listen.empty()) {
-    std::vector<std::string> rule_names;
-    for (const SuppressRule& r : cfg.detector.suppress) rule_names.push_back(r.name);
-    absl::StatusOr<std::unique_ptr<MetricsExporter>> m = MetricsExporter::Start(cfg.metrics_listen, rule_names);
+    absl::StatusOr<std::unique_ptr<MetricsExporter>> m = MetricsExporter::Start(cfg.metrics_listen);
     if (!m.ok()) {
       Warn(std::string(m.status().message()));
       return kExitUsage;

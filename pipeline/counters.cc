@@ -45,4 +45,19 @@ std::string PipelineCounters::StatsLine(double elapsed_s, uint64_t prev_bytes, u
   return line;
 }
 
+int RuleSlots::SlotFor(std::string_view name, int max_slots) {
+  std::lock_guard<std::mutex> lock(mu_);
+  for (size_t i = 0; i < names_.size(); ++i) {
+    if (names_[i] == name) return static_cast<int>(i);
+  }
+  if (static_cast<int>(names_.size()) >= max_slots) return -1;
+  names_.emplace_back(name);
+  return static_cast<int>(names_.size()) - 1;
+}
+
+std::vector<std::string> RuleSlots::Names() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return names_;
+}
+
 }  // namespace exfilter

@@ -5,7 +5,10 @@
 
 #include <atomic>
 #include <cstdint>
+#include <mutex>
 #include <string>
+#include <string_view>
+#include <vector>
 
 namespace exfilter {
 
@@ -24,6 +27,22 @@ enum class ErrorKind : uint8_t {
 inline constexpr int kNumErrorKinds = 8;
 const char* ErrorKindName(ErrorKind k);
 
+// Which per-rule counter slot counts which suppression rule, by name: a rule
+// keeps its slot, and its count, across a config reload that keeps its name;
+// a new name takes the next free slot; rules sharing a name share a slot.
+// Thread safety: an internal mutex (called per reload and per scrape, never
+// per event).
+class RuleSlots {
+ public:
+  // The slot of `name`, given one if it has none; -1 when all are taken.
+  int SlotFor(std::string_view name, int max_slots);
+  std::vector<std::string> Names() const;  // by slot
+
+ private:
+  mutable std::mutex mu_;
+  std::vector<std::string> names_;  // guarded by mu_
+};
+
 struct PipelineCounters {
   std::atomic<uint64_t> bytes_read{0};
   std::atomic<uint64_t> chunks{0};
@@ -39,10 +58,11 @@ struct PipelineCounters {
   std::atomic<uint64_t> checkpoints{0};
   std::atomic<uint64_t> late{0};     // events older than the detector's allowed lateness
   std::atomic<uint64_t> dropped{0};  // drop mode: output lines dropped while the sink was blocked
-  // Events suppressed per rule (DetectorConfig::suppress index); rules past
-  // the last slot count only in `suppressed`.
+  // Events suppressed per rule, by the rule's slot in rule_slots; rules
+  // past the last slot count only in `suppressed`.
   static constexpr int kRuleSlots = 32;
   std::atomic<uint64_t> suppressed_by_rule[kRuleSlots] = {};
+  RuleSlots rule_slots;
   std::atomic<int64_t> last_event_ms{0};  // newest event time seen (lag = now - this)
   std::atomic<uint64_t> errors[kNumErrorKinds] = {};
 

@@ -331,15 +331,24 @@ metrics)
   [ "$(m 'exfilter_parse_errors_total{kind="malformed_json"}')" == 1 ] || [ "$(m 'exfilter_parse_errors_total{kind="truncated"}')" == 1 ] ||
     fail "the cut line is counted: $(curl -s "http://127.0.0.1:$port/metrics" | grep parse_errors)"
   expect_eq "$(m exfilter_suppressed_total)" 2 "suppressed"
-  expect_eq "$(m 'exfilter_suppressed_by_rule_total{index="0",rule="user1-migration"}')" 2 "suppressed by rule"
+  expect_eq "$(m 'exfilter_suppressed_by_rule_total{rule="user1-migration"}')" 2 "suppressed by rule"
   expect_eq "$(m exfilter_dropped_total)" 0 "nothing dropped"
   expect_eq "$(m exfilter_output_bytes_total)" "$(stat -c %s out.ndjson)" "output bytes"
+  # A reload that puts a new rule first: each rule's count stays under its own name.
+  printf '[agent]\npoll_interval = "50ms"\nmode = "annotate"\n[metrics]\nlisten = "127.0.0.1:0"\n[[suppress]]\nname = "user2-bulk"\nusers = ["user2@corp.com"]\n[[suppress]]\nname = "user1-migration"\nusers = ["user1@corp.com"]\n' > c.toml
+  kill -HUP $pid
+  wait_for 'grep -q "config reload applied" err.txt'
+  events 14 9 >> app.log                    # ev-14..22: user1 has ev-15 and ev-22, user2 has ev-16
+  wait_for '[ "$(m exfilter_events_total)" == 23 ]'
+  wait_for '[ "$(m exfilter_suppressed_total)" == 5 ]'
+  expect_eq "$(m 'exfilter_suppressed_by_rule_total{rule="user1-migration"}')" 4 "user1's rule after the reload"
+  expect_eq "$(m 'exfilter_suppressed_by_rule_total{rule="user2-bulk"}')" 1 "the new rule"
   curl -sf "http://127.0.0.1:$port/healthz" | grep -q '^exfilter_up 1$' || fail "/healthz"
   progress=$(curl -sf "http://127.0.0.1:$port/healthz" | awk '/^exfilter_last_progress_timestamp_seconds/ {print int($2)}')
   [ "$progress" -ge "$(($(date +%s) - 60))" ] || fail "last progress $progress is not recent"
   kill -TERM $pid; wait $pid; expect_eq $? 0 "SIGTERM exit"
-  expect_eq "$(stat_of events err.txt)" 14 "stderr agrees"
-  expect_eq "$(stat_of suppressed err.txt)" 2 "stderr suppressed"
+  expect_eq "$(stat_of events err.txt)" 23 "stderr agrees"
+  expect_eq "$(stat_of suppressed err.txt)" 5 "stderr suppressed"
   # A port that is taken is refused at start.
   "$BIN" -F --metrics "127.0.0.1:$port" app.log > /dev/null 2> /dev/null &
   pid2=$!
