@@ -118,18 +118,31 @@ void DetectorImpl::SetConfig(const DetectorConfig& config) {
   group_cache_.valid = false;  // max_groups may have changed
 }
 
-void DetectorImpl::Prefetch(const DetectorEvent& ev) const {
-  // Only what Observe() will touch: other events never reach the user table.
-  bool watched = IsWatchedAction(ev.action);
+namespace {
+// Whether Observe() will reach the user table for `ev` (and with `*watched`).
+inline bool ReachesUserTable(const DetectorEvent& ev, bool* watched) {
+  *watched = IsWatchedAction(ev.action);
   bool signin = ev.action == ActionClass::kSigninSuccess ||
                 ev.action == ActionClass::kSigninFailure || ev.action == ActionClass::kSigninRisky;
-  if ((!watched && !signin) || !ev.primary || ev.user_key == 0 || ev.time_ms <= 0) return;
-  if (watched && ev.suppress_rule != kNoSuppressRule) return;
-  users_.Prefetch(ev.user_key);
+  if ((!*watched && !signin) || !ev.primary || ev.user_key == 0 || ev.time_ms <= 0) return false;
+  return !(*watched && ev.suppress_rule != kNoSuppressRule);
+}
+}  // namespace
+
+void DetectorImpl::PrefetchFar(const DetectorEvent& ev) const {
+  // Only what Observe() will touch: other events never reach the user table.
+  bool watched;
+  if (!ReachesUserTable(ev, &watched)) return;
+  users_.PrefetchTags(ev.user_key);
   if (!watched && ev.action != ActionClass::kSigninSuccess) return;
   if (ev.dest_key != 0) novelty_.Prefetch(NoveltyKey(ev.user_key, ev.dest_key, kTagDest));
   uint64_t ipk = config_.new_ip_by_prefix ? ev.prefix_key : ev.ip_key;
   if (ipk != 0) novelty_.Prefetch(NoveltyKey(ev.user_key, ipk, kTagIp));
+}
+
+void DetectorImpl::PrefetchNear(const DetectorEvent& ev) const {
+  bool watched;
+  if (ReachesUserTable(ev, &watched)) users_.PrefetchRecord(ev.user_key);
 }
 
 Decision DetectorImpl::Observe(const DetectorEvent& ev, std::vector<DetectorRecord>* records) {

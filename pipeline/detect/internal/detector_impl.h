@@ -78,7 +78,11 @@ class DetectorImpl {
   explicit DetectorImpl(const DetectorConfig& config);
 
   Decision Observe(const DetectorEvent& ev, std::vector<DetectorRecord>* records);
-  void Prefetch(const DetectorEvent& ev) const;
+  // ObserveBatch prefetches in two stages: PrefetchFar (the user's tag line,
+  // the novelty sketch blocks) well ahead, PrefetchNear (the user record,
+  // located through the tags) closer to the event.
+  void PrefetchFar(const DetectorEvent& ev) const;
+  void PrefetchNear(const DetectorEvent& ev) const;
   void Flush(std::vector<DetectorRecord>* records);
   void SetConfig(const DetectorConfig& config);
   void BuildTables();

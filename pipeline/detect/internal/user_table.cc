@@ -30,7 +30,9 @@ UserTable::UserTable(uint64_t max_users)
                                     static_cast<uint64_t>(max_users / kMaxLoad) + 1)) {
   capacity_ = std::min<uint64_t>(kInitialSlots, max_slots_);
   buffer_ = HugeBuffer(capacity_ * sizeof(UserRec));
+  tag_buffer_ = HugeBuffer(capacity_);
   slots_ = static_cast<UserRec*>(buffer_.data());
+  tags_ = static_cast<uint8_t*>(tag_buffer_.data());
 }
 
 size_t UserTable::Home(uint64_t key) const {
@@ -41,13 +43,18 @@ size_t UserTable::Home(uint64_t key) const {
   return static_cast<size_t>((static_cast<unsigned __int128>(h) * capacity_) >> 64);
 }
 
-void UserTable::Prefetch(uint64_t key) const {
-  // The home slot and the next one (linear probing often goes one further):
-  // an 80-byte record spans at most two cache lines, two records three.
-  const char* p = reinterpret_cast<const char*>(&slots_[Home(key)]);
+void UserTable::PrefetchTags(uint64_t key) const { __builtin_prefetch(&tags_[Home(key)]); }
+
+void UserTable::PrefetchRecord(uint64_t key) const {
+  // The slot the lookup will stop at; a record (80 bytes) spans two lines.
+  const uint8_t tag = Tag(key);
+  size_t i = Home(key);
+  for (size_t probes = 0; probes < capacity_; ++probes, i = (i + 1 == capacity_ ? 0 : i + 1)) {
+    if (tags_[i] == tag || tags_[i] == 0) break;
+  }
+  const char* p = reinterpret_cast<const char*>(&slots_[i]);
   __builtin_prefetch(p);
-  __builtin_prefetch(p + 64);
-  __builtin_prefetch(p + 128);
+  __builtin_prefetch(p + sizeof(UserRec) - 1);
 }
 
 UserRec* UserTable::Find(uint64_t key) {
@@ -56,10 +63,11 @@ UserRec* UserTable::Find(uint64_t key) {
 
 const UserRec* UserTable::Find(uint64_t key) const {
   if (key == 0) return nullptr;
+  const uint8_t tag = Tag(key);
   size_t n = capacity_;
   for (size_t i = Home(key), probes = 0; probes < n; ++probes, i = (i + 1 == n ? 0 : i + 1)) {
-    if (slots_[i].key == key) return &slots_[i];
-    if (slots_[i].key == 0) return nullptr;
+    if (tags_[i] == 0) return nullptr;
+    if (tags_[i] == tag && slots_[i].key == key) return &slots_[i];
   }
   return nullptr;
 }
@@ -67,51 +75,61 @@ const UserRec* UserTable::Find(uint64_t key) const {
 UserRec* UserTable::FindOrInsert(uint64_t key, bool* is_new, bool* evicted) {
   *is_new = false;
   *evicted = false;
-  size_t n = capacity_;
-  size_t stalest = n;
+  const uint8_t tag = Tag(key);
+  const size_t n = capacity_;
+  const size_t home = Home(key);
+  size_t i = home;
   int probes = 0;
-  for (size_t i = Home(key);; i = (i + 1 == n ? 0 : i + 1), ++probes) {
-    UserRec& r = slots_[i];
-    if (r.key == key) return &r;
-    if (r.key == 0) {
-      if (size_ + 1 > kMaxLoad * n && n < max_slots_) {
-        Grow();
-        return FindOrInsert(key, is_new, evicted);
-      }
-      if (size_ + 1 > kMaxLoad * n && stalest != n) break;  // full: evict instead
-      std::memset(static_cast<void*>(&r), 0, sizeof(r));
-      r.key = key;
-      ++size_;
-      *is_new = true;
-      return &r;
-    }
-    if (probes < kEvictProbe) {
-      // Stalest = oldest newest-activity minute, then smallest key (deterministic).
-      if (stalest == n || r.short_head < slots_[stalest].short_head ||
-          (r.short_head == slots_[stalest].short_head && r.key < slots_[stalest].key)) {
-        stalest = i;
-      }
-    }
+  // Only tags are read until a tag matches: other users' records stay untouched.
+  for (;; i = (i + 1 == n ? 0 : i + 1), ++probes) {
+    if (tags_[i] == 0) break;
+    if (tags_[i] == tag && slots_[i].key == key) return &slots_[i];
   }
-  UserRec& r = slots_[stalest];
+  if (size_ + 1 > kMaxLoad * n && n < max_slots_) {
+    Grow();
+    return FindOrInsert(key, is_new, evicted);
+  }
+  size_t target = i;
+  if (size_ + 1 > kMaxLoad * n && probes > 0) {
+    // Full: evict the stalest of the first kEvictProbe occupied slots of the
+    // probe path (oldest newest-activity window, then smallest key).
+    size_t stalest = home;
+    for (size_t j = home, k = 0; k < static_cast<size_t>(std::min(probes, kEvictProbe));
+         ++k, j = (j + 1 == n ? 0 : j + 1)) {
+      const UserRec& r = slots_[j];
+      if (r.short_head < slots_[stalest].short_head ||
+          (r.short_head == slots_[stalest].short_head && r.key < slots_[stalest].key)) {
+        stalest = j;
+      }
+    }
+    target = stalest;
+    *evicted = true;
+  } else {
+    ++size_;
+  }
+  UserRec& r = slots_[target];
   std::memset(static_cast<void*>(&r), 0, sizeof(r));
   r.key = key;
+  tags_[target] = tag;
   *is_new = true;
-  *evicted = true;
   return &r;
 }
 
 void UserTable::Grow() {
   uint64_t want = std::min<uint64_t>(max_slots_, capacity_ + capacity_ / 2);
   HugeBuffer old = std::move(buffer_);
+  HugeBuffer old_tags = std::move(tag_buffer_);
   const UserRec* old_slots = slots_;
+  const uint8_t* old_tag = tags_;
   size_t old_capacity = capacity_;
   buffer_ = HugeBuffer(want * sizeof(UserRec));
+  tag_buffer_ = HugeBuffer(want);
   slots_ = static_cast<UserRec*>(buffer_.data());
+  tags_ = static_cast<uint8_t*>(tag_buffer_.data());
   capacity_ = want;
   size_ = 0;
   for (size_t i = 0; i < old_capacity; ++i) {
-    if (old_slots[i].key == 0) continue;
+    if (old_tag[i] == 0) continue;
     bool is_new, evicted;
     UserRec* dst = FindOrInsert(old_slots[i].key, &is_new, &evicted);
     *dst = old_slots[i];

@@ -118,8 +118,9 @@ TEST(DetectorMore, MemoryIsBoundedByMaxUsers) {
   for (int u = 0; u < 5000; ++u) d->Observe(Ev(absl::StrCat("u", u), Monday() + u * 1000), nullptr);
   EXPECT_LE(d->tracked_users(), 1000u / 0.85 + 1);
   EXPECT_GT(d->stats().users_evicted, 3000u);
-  // Record memory: 80 bytes per slot, at most max_users / 0.85 slots, + the sketch.
-  EXPECT_LE(d->MemoryBytes(), (1000 / 0.85 + 2) * 80 + (size_t{1} << 14) * 4 * 2 + 64 * 1024);
+  // Record memory: 80 bytes + a 1-byte tag per slot, at most max_users / 0.85
+  // slots, + the sketch.
+  EXPECT_LE(d->MemoryBytes(), (1000 / 0.85 + 2) * 81 + (size_t{1} << 14) * 4 * 2 + 64 * 1024);
   // The newest users are the ones kept.
   EXPECT_TRUE(d->InspectUser(Ev("u4999", 0).user_key).has_value());
 }
