@@ -23,7 +23,7 @@ bool Digits(std::string_view s, size_t pos, size_t n, int* out) {
 [[gnu::always_inline]] inline unsigned Two(const char* p) {
   unsigned a = static_cast<unsigned char>(p[0]) - '0';
   unsigned b = static_cast<unsigned char>(p[1]) - '0';
-  return (a > 9) | (b > 9) ? 1000 : a * 10 + b;
+  return ((a > 9) | (b > 9)) ? 1000 : a * 10 + b;
 }
 
 bool IsLeap(int y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
