@@ -4,6 +4,7 @@
 // every user before timing, so the figures are the steady state.
 //   BM_DetectWatched: every event is an upload/create/copy (worst case).
 //   BM_DetectMixed: 25% watched, 5% sign-ins, 70% other events (reads, edits).
+//   BM_DetectOther: only other events (none reaches the user table): the floor.
 // Run: perf/detect_bench --benchmark_counters_tabular=true (Release build).
 #include <benchmark/benchmark.h>
 
@@ -114,9 +115,12 @@ void Run(benchmark::State& state, int watched_pct, int signin_pct) {
 
 void BM_DetectWatched(benchmark::State& state) { Run(state, 100, 0); }
 void BM_DetectMixed(benchmark::State& state) { Run(state, 25, 5); }
+// No event reaches the user table: the floor of the per-event path.
+void BM_DetectOther(benchmark::State& state) { Run(state, 0, 0); }
 
 BENCHMARK(BM_DetectWatched)->Arg(10'000)->Arg(1'000'000)->Arg(10'000'000)->Unit(benchmark::kMicrosecond)->MinTime(2);
 BENCHMARK(BM_DetectMixed)->Arg(10'000)->Arg(1'000'000)->Arg(10'000'000)->Unit(benchmark::kMicrosecond)->MinTime(2);
+BENCHMARK(BM_DetectOther)->Arg(1'000'000)->Unit(benchmark::kMicrosecond)->MinTime(2);
 
 }  // namespace
 }  // namespace exfilter

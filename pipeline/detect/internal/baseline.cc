@@ -61,6 +61,20 @@ inline void PeerUpdate(const Ewma& base, double weight, float& pm, float& pm2, f
                     : static_cast<float>(1.0 - (1.0 - bw) * (1.0 - kPeerBeta));
 }
 
+// A group's short-window peer statistics, copied out for a run of folds.
+struct PeerShort {
+  float mean = 0, mean2 = 0, phi = 0, bw = 1;
+  uint32_t updates = 0;
+  void Load(const GroupRec& g) {
+    mean = g.peer_short_mean, mean2 = g.peer_short_mean2, phi = g.peer_short_phi;
+    bw = g.peer_short_bw, updates = g.peer_updates;
+  }
+  void Store(GroupRec& g) const {
+    g.peer_short_mean = mean, g.peer_short_mean2 = mean2, g.peer_short_phi = phi;
+    g.peer_short_bw = bw, g.peer_updates = updates;
+  }
+};
+
 // The closed long window's counts move the long-run shares (at most
 // kMaxShareSteps steps per key); `set_bit` in meta marks shares as started.
 template <int N>
@@ -191,7 +205,7 @@ double DetectorImpl::WarmWeight(const UserRec& u, int64_t t_ms) const {
 void DetectorImpl::Expectation(const UserRec& u, const GroupRec* peer, bool is_long, int slot,
                                double w, double cbar, double* mean, double* var) const {
   const Ewma& base = is_long ? u.long_base : u.short_base;
-  int64_t n = is_long ? FloorDiv(u.short_head, p_.k) - p_.long_lateness - FirstWindow(u, true)
+  int64_t n = is_long ? p_.k_div.Floor(u.short_head) - p_.long_lateness - FirstWindow(u, true)
                       : int64_t{u.short_head} - p_.short_lateness - FirstWindow(u, false);
   double weight = Weight(n, is_long);
   double own_w = weight > 0.05 ? w : 0.0;
@@ -319,8 +333,8 @@ void DetectorImpl::LearnPeer(const UserRec& u, bool is_long, int32_t x, int64_t 
 void DetectorImpl::AdvanceUser(UserRec& u, int32_t w, GroupRec* peer) {
   const int64_t h = u.short_head;
   if (w <= h) return;
-  const int64_t k = p_.long_ms / p_.short_ms, ls = p_.short_lateness, ll = p_.long_lateness;
-  const int64_t lh = FloorDiv(h, k), lw = FloorDiv(w, k);
+  const int64_t k = p_.k, ls = p_.short_lateness, ll = p_.long_lateness;
+  const int64_t lh = p_.k_div.Floor(h), lw = p_.k_div.Floor(w);
   const int64_t short_end = w - ls - 1, long_end = lw - ll - 1;
   int64_t next_long = lh - ll;  // every long window before it is folded
   auto fold_long_upto = [&](int64_t f) {
@@ -332,24 +346,44 @@ void DetectorImpl::AdvanceUser(UserRec& u, int32_t w, GroupRec* peer) {
   };
   // Empty short windows (most of the ring after an idle gap) take a short
   // path with the same arithmetic as FoldWindow's: the EWMA step with x = 0
-  // and the peer update.
+  // and the peer update. The chain runs on local copies (the compiler cannot
+  // keep the user's and the group's floats in registers across each other's
+  // stores); they are written back around every call that reads them.
   const int64_t first_ms = int64_t{u.first_min} * 60'000;
   const int64_t first_short = FirstWindow(u, false);
   const int64_t peer_min_age = p_.warmup_ms / 7;
+  Ewma base = u.short_base;
+  PeerShort ps;
+  if (peer != nullptr) ps.Load(*peer);
+  auto sync_out = [&] {
+    u.short_base = base;
+    if (peer != nullptr) ps.Store(*peer);
+  };
+  auto sync_in = [&] {
+    base = u.short_base;
+    if (peer != nullptr) ps.Load(*peer);
+  };
   for (int64_t x = h - ls; x <= std::min(h, short_end); ++x) {
     uint32_t count = u.short_ring[Mod(x, kShortRing)];
     if (count != 0) {
+      sync_out();
       FoldWindow(u, false, static_cast<int32_t>(x), count, peer);
+      sync_in();
     } else {
-      EwmaUpdate(u.short_base, 0.0, 1.0, p_.short_alpha);
+      EwmaUpdate(base, 0.0, 1.0, p_.short_alpha);
       if (peer != nullptr && x * p_.short_ms - first_ms >= peer_min_age) {
-        PeerUpdate(u.short_base, Weight(x + 1 - first_short, false), peer->peer_short_mean,
-                   peer->peer_short_mean2, peer->peer_short_phi, peer->peer_updates,
-                   peer->peer_short_bw);
+        PeerUpdate(base, Weight(x + 1 - first_short, false), ps.mean, ps.mean2, ps.phi,
+                   ps.updates, ps.bw);
       }
     }
-    fold_long_upto(x + 1);
+    if (next_long <= std::min(lh, long_end) && (next_long + ll + 1) * k - ls <= x + 1) {
+      sync_out();
+      fold_long_upto(x + 1);
+      sync_in();
+    }
   }
+  u.short_base = base;
+  if (peer != nullptr) ps.Store(*peer);
   if (short_end > h) EwmaDecayIdle(u.short_base, short_end - h, short_idle_);
   fold_long_upto(short_end + 1);
   int64_t idle_from = std::max(next_long, lh + 1);

@@ -69,6 +69,10 @@ Params DeriveParams(const DetectorConfig& c) {
   p.risk_ms = absl::ToInt64Milliseconds(c.risk_duration);
   p.cooldown_ms = absl::ToInt64Milliseconds(c.incident_cooldown);
   p.summary_ms = absl::ToInt64Milliseconds(c.summary_interval);
+  p.short_ms_div = detect_internal::FastDiv(p.short_ms);
+  p.k_div = detect_internal::FastDiv(p.k);
+  p.short_min_div = detect_internal::FastDiv(p.short_min);
+  p.long_min_div = detect_internal::FastDiv(p.long_min);
   return p;
 }
 
@@ -88,6 +92,8 @@ void DetectorImpl::BuildTables() {
   // and the epoch (a midnight) starts one: slot = table[index mod week].
   short_slot_.resize(static_cast<size_t>(7 * 86'400'000 / p_.short_ms));
   long_slot_.resize(static_cast<size_t>(7 * 86'400'000 / p_.long_ms));
+  short_week_ = detect_internal::FastDiv(static_cast<int64_t>(short_slot_.size()));
+  long_week_ = detect_internal::FastDiv(static_cast<int64_t>(long_slot_.size()));
   for (size_t j = 0; j < short_slot_.size(); ++j) {
     short_slot_[j] = static_cast<uint8_t>(SlotOf(static_cast<int64_t>(j) * p_.short_ms));
   }
@@ -192,7 +198,7 @@ void DetectorImpl::ObserveWatched(const DetectorEvent& ev, UserRec& u, bool /*is
   stats_.watched++;
   d.watched = true;
   const int64_t t = ev.time_ms;
-  int32_t w = static_cast<int32_t>(FloorDiv(t, p_.short_ms));
+  int32_t w = static_cast<int32_t>(p_.short_ms_div.Floor(t));
   GroupRec* tenant;
   GroupRec* peer;
   Groups(ev.tenant_key, ev.peer_key, &tenant, &peer);
@@ -205,8 +211,8 @@ void DetectorImpl::ObserveWatched(const DetectorEvent& ev, UserRec& u, bool /*is
     w = u.short_head;
   }
   AdvanceUser(u, w, peer);
-  int32_t lw = static_cast<int32_t>(FloorDiv(w, p_.k));
-  int32_t lh = static_cast<int32_t>(FloorDiv(u.short_head, p_.k));
+  int32_t lw = static_cast<int32_t>(p_.k_div.Floor(w));
+  int32_t lh = static_cast<int32_t>(p_.k_div.Floor(u.short_head));
   if (lw < lh - p_.long_lateness) lw = lh;
   Bump(u.short_ring[((w % kShortRing) + kShortRing) % kShortRing]);
   Bump(u.long_ring[((lw % kLongRing) + kLongRing) % kLongRing]);

@@ -62,6 +62,8 @@ struct Params {
   double slot_log_a;                      // ln(1 - rate) of a slot's EWMA per window
   double threshold;                       // -log10(sensitivity)
   int64_t warmup_ms, novelty_min_age_ms, risk_ms, cooldown_ms, summary_ms;
+  // The same divisors for the hot path (no hardware divide).
+  detect_internal::FastDiv short_ms_div, k_div, short_min_div, long_min_div;
 };
 Params DeriveParams(const DetectorConfig& c);
 
@@ -113,6 +115,7 @@ class DetectorImpl {
   int64_t sweep_minute_ = INT64_MIN;
   std::vector<float> short_weight_, long_weight_;  // EwmaWeight(n) for small n
   std::vector<uint8_t> short_slot_, long_slot_;    // slot of a window by its index mod a week
+  detect_internal::FastDiv short_week_, long_week_;  // their sizes (windows per week)
   // a^n of idle runs (short / long baseline, seasonal slot, peak), tabulated.
   detect_internal::DecayTable short_idle_, long_idle_, slot_keep_, peak_keep_;
   // The last (tenant, peer) pair looked up: consecutive events often share
@@ -135,16 +138,10 @@ class DetectorImpl {
   void CountGroup(GroupRec& g, int32_t w);
   double GroupSlotFactor(const GroupRec* g, int slot) const;
   double Weight(int64_t n, bool is_long) const;
-  int ShortSlot(int64_t w) const {
-    int64_t n = static_cast<int64_t>(short_slot_.size());
-    return short_slot_[((w % n) + n) % n];
-  }
-  int LongSlot(int64_t lw) const {
-    int64_t n = static_cast<int64_t>(long_slot_.size());
-    return long_slot_[((lw % n) + n) % n];
-  }
+  int ShortSlot(int64_t w) const { return short_slot_[short_week_.Mod(w)]; }
+  int LongSlot(int64_t lw) const { return long_slot_[long_week_.Mod(lw)]; }
   int64_t FirstWindow(const detect_internal::UserRec& u, bool is_long) const {
-    return detect_internal::FloorDiv(u.first_min, is_long ? p_.long_min : p_.short_min);
+    return (is_long ? p_.long_min_div : p_.short_min_div).Floor(u.first_min);
   }
   double WarmWeight(const detect_internal::UserRec& u, int64_t t_ms) const;
   // cbar: SlotMean(u).

@@ -117,4 +117,31 @@ inline int64_t FloorDiv(int64_t a, int64_t b) {
   return (a % b != 0 && ((a < 0) != (b < 0))) ? q - 1 : q;
 }
 
+// Floor division and modulo by a divisor d > 0 fixed at run time (window
+// lengths, windows per week), without a hardware divide on the hot path:
+// q = (a * M) >> 64 with M = floor((2^64 - 1) / d) + 1 is exact for
+// 0 <= a < 2^64 / d (the error a (M d - 2^64) / 2^64 < a d / 2^64 < 1 never
+// carries past the next multiple of d). Other a, and d = 1, use FloorDiv.
+class FastDiv {
+ public:
+  FastDiv() = default;
+  explicit FastDiv(int64_t d)
+      : d_(d),
+        m_(d > 1 ? UINT64_MAX / static_cast<uint64_t>(d) + 1 : 0),
+        limit_(d > 1 ? UINT64_MAX / static_cast<uint64_t>(d) : 0) {}
+  int64_t Floor(int64_t a) const {
+    if (static_cast<uint64_t>(a) < limit_) {
+      return static_cast<int64_t>((static_cast<unsigned __int128>(a) * m_) >> 64);
+    }
+    return FloorDiv(a, d_);
+  }
+  int64_t Mod(int64_t a) const { return a - Floor(a) * d_; }  // in [0, d)
+  int64_t divisor() const { return d_; }
+
+ private:
+  int64_t d_ = 1;
+  uint64_t m_ = 0;
+  uint64_t limit_ = 0;
+};
+
 }  // namespace exfilter::detect_internal
