@@ -53,7 +53,7 @@ error_code StringBuffer::Unescape(const char* body, size_t len, std::string_view
   return simdjson::SUCCESS;
 }
 
-error_code Cursor::GetBoolish(bool* out) {
+error_code Cursor::GetBoolishSlow(bool* out) {
   switch (Type()) {
     case JsonType::kBool: {
       std::string_view t = Token();

@@ -19,15 +19,57 @@ namespace exfilter::internal {
 
 using simdjson::error_code;
 
+// A key literal as the 8-byte words KeyIs compares: its bytes and closing
+// quote, built at compile time from the string literal (keys up to 23 bytes).
+struct KeyLit {
+  uint64_t text[3] = {0, 0, 0};
+  uint64_t mask[3] = {0, 0, 0};
+  template <size_t N>
+  consteval KeyLit(const char (&lit)[N]) {  // NOLINT: implicit from a literal
+    static_assert(N <= 24, "KeyIs compares keys of at most 23 bytes");
+    for (size_t i = 0; i < N; ++i) {  // lit[N - 1] is the NUL: the quote goes there
+      unsigned char ch = i + 1 < N ? static_cast<unsigned char>(lit[i]) : '"';
+      text[i / 8] |= uint64_t{ch} << (8 * (i % 8));
+      mask[i / 8] |= uint64_t{0xff} << (8 * (i % 8));
+    }
+  }
+};
+
 // True if the raw (still escaped) key starting at k equals lit. Keys of the
 // audit formats carry no escapes; an escaped key simply matches nothing.
-template <size_t N>
-[[gnu::always_inline]] inline bool KeyIs(const char* k, const char (&lit)[N]) {
-  return std::memcmp(k, lit, N - 1) == 0 && k[N - 1] == '"';
+// Reads 24 bytes at k: keys are always inside a padded input buffer.
+[[gnu::always_inline]] inline bool KeyIs(const char* k, const KeyLit& lit) {
+  uint64_t w0, w1, w2;
+  std::memcpy(&w0, k, 8);
+  std::memcpy(&w1, k + 8, 8);
+  std::memcpy(&w2, k + 16, 8);
+  return (((w0 ^ lit.text[0]) & lit.mask[0]) | ((w1 ^ lit.text[1]) & lit.mask[1]) |
+          ((w2 ^ lit.text[2]) & lit.mask[2])) == 0;
 }
 
+enum class JsonType : uint8_t { kNone, kObject, kArray, kString, kNumber, kBool, kNull };
+
+// Per byte: the JsonType of a value starting with it (kNone: cannot start a
+// value), and whether it is JSON whitespace. One load instead of a chain of
+// compares on the hot paths.
+struct CharClass {
+  JsonType type[256] = {};
+  bool space[256] = {};
+  constexpr CharClass() {
+    type[static_cast<unsigned char>('{')] = JsonType::kObject;
+    type[static_cast<unsigned char>('[')] = JsonType::kArray;
+    type[static_cast<unsigned char>('"')] = JsonType::kString;
+    type[static_cast<unsigned char>('t')] = type[static_cast<unsigned char>('f')] = JsonType::kBool;
+    type[static_cast<unsigned char>('n')] = JsonType::kNull;
+    type[static_cast<unsigned char>('-')] = JsonType::kNumber;
+    for (char d = '0'; d <= '9'; ++d) type[static_cast<unsigned char>(d)] = JsonType::kNumber;
+    for (char w : {' ', '\n', '\r', '\t'}) space[static_cast<unsigned char>(w)] = true;
+  }
+};
+inline constexpr CharClass kCharClass;
+
 [[gnu::always_inline]] inline bool IsSpace(char c) {
-  return c == ' ' || c == '\n' || c == '\r' || c == '\t';
+  return kCharClass.space[static_cast<unsigned char>(c)];
 }
 
 inline std::string_view TrimRight(std::string_view s) {
@@ -37,8 +79,7 @@ inline std::string_view TrimRight(std::string_view s) {
 
 // A character that can start a JSON value (anything else is broken JSON).
 [[gnu::always_inline]] inline bool IsValueStart(char c) {
-  return c == '{' || c == '[' || c == '"' || c == 't' || c == 'f' || c == 'n' || c == '-' ||
-         (c >= '0' && c <= '9');
+  return kCharClass.type[static_cast<unsigned char>(c)] != JsonType::kNone;
 }
 
 // True if s has a backslash. Reads whole 8-byte words, up to 7 bytes past
@@ -102,8 +143,6 @@ class StringBuffer {
   size_t used_ = 0;
 };
 
-enum class JsonType : uint8_t { kNone, kObject, kArray, kString, kNumber, kBool, kNull };
-
 class Cursor {
  public:
   Cursor() = default;
@@ -125,6 +164,19 @@ class Cursor {
   error_code Unexpected() const {
     return AtEnd() ? simdjson::INCOMPLETE_ARRAY_OR_OBJECT : simdjson::TAPE_ERROR;
   }
+  // An object member's key and its colon: *key points just past the key's
+  // opening quote, and the cursor moves to the value. On a grammar error the
+  // cursor stays on the structural at fault (Unexpected() tells which).
+  [[gnu::always_inline]] error_code Key(const char** key) {
+    if (end_ - at_ >= 2 && buf_[at_[0]] == '"' && buf_[at_[1]] == ':') {
+      *key = buf_ + at_[0] + 1;
+      at_ += 2;
+      return simdjson::SUCCESS;
+    }
+    if (Peek() != '"') return Unexpected();
+    ++at_;
+    return Unexpected();  // no colon after the key
+  }
   // The length of the raw key at k, for a cursor on the key's value.
   size_t KeyLength(const char* k) const {
     const char* quote = buf_ + at_[-1] - 1;  // the colon is the last structural
@@ -138,18 +190,7 @@ class Cursor {
     return TokenAt(at_ - 1).data() + TokenAt(at_ - 1).size();
   }
 
-  JsonType Type() const {
-    switch (Peek()) {
-      case '{': return JsonType::kObject;
-      case '[': return JsonType::kArray;
-      case '"': return JsonType::kString;
-      case 't': case 'f': return JsonType::kBool;
-      case 'n': return JsonType::kNull;
-      case '-': case '0': case '1': case '2': case '3': case '4': case '5': case '6': case '7':
-      case '8': case '9': return JsonType::kNumber;
-      default: return JsonType::kNone;
-    }
-  }
+  JsonType Type() const { return kCharClass.type[static_cast<unsigned char>(Peek())]; }
 
   // The scalar text at the cursor, trailing whitespace trimmed.
   std::string_view Token() const { return TokenAt(at_); }
@@ -191,9 +232,29 @@ class Cursor {
   }
 
   // A boolean, or the strings "true"/"True"/"false"; null leaves *out as is.
-  error_code GetBoolish(bool* out);
+  // Inline for a bare true/false directly followed by the next structural.
+  [[gnu::always_inline]] error_code GetBoolish(bool* out) {
+    if (at_ < end_) {
+      const char* p = buf_ + at_[0];
+      uint32_t len = at_[1] - at_[0];
+      uint64_t w;
+      std::memcpy(&w, p, 8);  // inside the padded input
+      if (len == 4 && (w & 0xffffffffull) == 0x65757274ull) {  // "true"
+        *out = true;
+        ++at_;
+        return simdjson::SUCCESS;
+      }
+      if (len == 5 && (w & 0xffffffffffull) == 0x65736c6166ull) {  // "false"
+        *out = false;
+        ++at_;
+        return simdjson::SUCCESS;
+      }
+    }
+    return GetBoolishSlow(out);
+  }
 
  private:
+  error_code GetBoolishSlow(bool* out);
   std::string_view TokenAt(const uint32_t* at) const {
     const char* s = buf_ + at[0];
     const char* e = buf_ + at[1];
@@ -201,10 +262,17 @@ class Cursor {
     return {s, static_cast<size_t>(e - s)};
   }
   [[gnu::always_inline]] error_code GetString(std::string_view* out) {
-    std::string_view token = Token();
-    if (token.size() < 2 || token.back() != '"') return simdjson::STRING_ERROR;
-    const char* body = token.data() + 1;
-    size_t len = token.size() - 2;
+    // The closing quote is the last byte before the next structural, but
+    // for whitespace (stage 1 starts a pseudo-structural at any other byte).
+    const char* open = buf_ + at_[0];
+    const char* close = buf_ + at_[1] - 1;
+    if (*close != '"' || close == open) {
+      std::string_view token = Token();
+      if (token.size() < 2 || token.back() != '"') return simdjson::STRING_ERROR;
+      close = token.data() + token.size() - 1;
+    }
+    const char* body = open + 1;
+    size_t len = static_cast<size_t>(close - body);
     ++at_;
     if (!strings_->HasEscape(body, len)) {
       *out = {body, len};
@@ -237,11 +305,8 @@ template <typename F>
     return simdjson::SUCCESS;
   }
   while (true) {
-    if (c.Peek() != '"') return c.Unexpected();
-    const char* key = c.Here() + 1;
-    c.Advance();
-    if (c.Peek() != ':') return c.Unexpected();
-    c.Advance();
+    const char* key;
+    if (error_code e = c.Key(&key)) return e;
     if (error_code e = field(key)) return e;
     char next = c.Peek();
     c.Advance();

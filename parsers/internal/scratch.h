@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <cstring>
 #include <memory>
 #include <string_view>
@@ -18,17 +19,31 @@ class Scratch {
   void Reset() { used_ = 0; }
 
   // ASCII lower case of s; s itself if it has no upper case or no room.
+  // Eight bytes at a time: the copy is written speculatively and only kept
+  // (used_ advanced) if some byte was upper case.
   std::string_view Lower(std::string_view s) {
-    size_t i = 0;
-    while (i < s.size() && !(s[i] >= 'A' && s[i] <= 'Z')) ++i;
-    if (i == s.size() || s.size() > kBytes - used_) return s;
+    size_t n = s.size();
+    if (n > kBytes - used_) return s;
     char* out = buf_.get() + used_;
-    for (size_t j = 0; j < s.size(); ++j) {
-      char c = s[j];
-      out[j] = (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c;
+    uint64_t upper = 0;
+    size_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+      uint64_t w;
+      std::memcpy(&w, s.data() + i, 8);
+      uint64_t up = UpperBytes(w);
+      upper |= up;
+      w |= up >> 2;  // 0x80 >> 2 = 0x20, the case bit
+      std::memcpy(out + i, &w, 8);
     }
-    used_ += s.size();
-    return {out, s.size()};
+    for (; i < n; ++i) {
+      char c = s[i];
+      bool up = c >= 'A' && c <= 'Z';
+      upper |= up;
+      out[i] = up ? static_cast<char>(c + 32) : c;
+    }
+    if (upper == 0) return s;
+    used_ += n;
+    return {out, n};
   }
 
   // a + sep + b (no sep if a already ends with it); a alone if no room.
@@ -54,6 +69,15 @@ class Scratch {
   }
 
  private:
+  // 0x80 in each byte of w that is 'A'..'Z', else 0.
+  static uint64_t UpperBytes(uint64_t w) {
+    constexpr uint64_t kOnes = 0x0101010101010101ull, kHighs = 0x8080808080808080ull;
+    uint64_t low7 = w & ~kHighs;
+    uint64_t ge_a = low7 + kOnes * (0x80 - 'A');      // high bit: low7 >= 'A'
+    uint64_t gt_z = low7 + kOnes * (0x80 - 'Z' - 1);  // high bit: low7 > 'Z'
+    return (ge_a & ~gt_z) & ~w & kHighs;              // and the byte is ASCII
+  }
+
   std::unique_ptr<char[]> buf_;
   size_t used_ = 0;
 };

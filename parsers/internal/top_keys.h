@@ -37,10 +37,12 @@ class TopKeyTable {
   [[gnu::always_inline]] TopKey Lookup(const char* k, size_t len) const {
     if (len - 1 >= kMaxLen) return TopKey::kNone;  // len 0 wraps around
     const Entry& e = slots_[Hash(k, len)];
-    uint64_t w[3];
-    std::memcpy(w, k, sizeof(w));
-    uint64_t diff = ((w[0] ^ e.text[0]) & e.mask[0]) | ((w[1] ^ e.text[1]) & e.mask[1]) |
-                    ((w[2] ^ e.text[2]) & e.mask[2]) | (e.len ^ len);
+    uint64_t w0, w1, w2;  // three loads straight into registers
+    std::memcpy(&w0, k, 8);
+    std::memcpy(&w1, k + 8, 8);
+    std::memcpy(&w2, k + 16, 8);
+    uint64_t diff = ((w0 ^ e.text[0]) & e.mask[0]) | ((w1 ^ e.text[1]) & e.mask[1]) |
+                    ((w2 ^ e.text[2]) & e.mask[2]) | (e.len ^ len);
     return diff == 0 ? e.key : TopKey::kNone;
   }
 

@@ -42,6 +42,33 @@ TEST(Cursor, GrammarErrorsInReadValuesAreMalformed) {
   }
 }
 
+TEST(Cursor, BooleansReadInEveryForm) {
+  // primary_event decides `primary`; a misspelled atom costs only its line.
+  auto line = [](const std::string& value) {
+    return R"({"id":{"time":"2020-10-02T15:00:00Z","uniqueQualifier":"1","applicationName":"drive"},)"
+           R"("actor":{"email":"a@b.c"},"events":[{"name":"upload","parameters":[)"
+           R"({"name":"primary_event","boolValue":)" + value + R"(}]}]})" + "\n";
+  };
+  struct Case {
+    const char* value;
+    int primary;  // -1: malformed
+  } cases[] = {{"true", 1}, {"false", 0}, {"true ", 1}, {"false\t", 0}, {"\"true\"", 1},
+               {"\"True\"", 1}, {"\"false\"", 0}, {"truex", -1}, {"tru", -1},
+               {"falsey", -1}, {"fals", -1}, {"t", -1}, {"nul", -1}};
+  for (const Case& c : cases) {
+    CollectSink s = ParseText(line(c.value) + M365("next", "n@x.com") + "\n");
+    ASSERT_EQ(s.events.size(), c.primary < 0 ? 1u : 2u) << c.value;
+    EXPECT_EQ(s.events.back().id, "next") << c.value;
+    if (c.primary < 0) {
+      ASSERT_EQ(s.errors.size(), 1u) << c.value;
+      EXPECT_EQ(s.errors[0].kind, ParseErrorKind::kMalformedJson) << c.value;
+    } else {
+      EXPECT_TRUE(s.errors.empty()) << c.value;
+      EXPECT_EQ(s.events[0].primary, c.primary == 1) << c.value;
+    }
+  }
+}
+
 TEST(Cursor, SkippedNestedValuesAndEscapes) {
   std::string line =
       R"({"Site":{"a":[1,{"b":"]}"}],"c":{}},"CreationTime":"2024-05-01T10:00:00","Id":"e\"1",)"

@@ -7,6 +7,7 @@
 #include "parsers/inspect.h"
 #include "parsers/internal/classify.h"
 #include "parsers/internal/client_ip.h"
+#include "parsers/internal/scratch.h"
 #include "parsers/internal/time_parse.h"
 
 namespace exfilter::internal {
@@ -73,6 +74,22 @@ TEST(TimeParse, DateCacheGivesTheSameAnswers) {
   int64_t ms = 0;
   ASSERT_TRUE(ParseTimestamp("2024-03-01T00:00:00+00:30", &ms, &cache));
   EXPECT_EQ(ms, 1709251200000 - 1800000);
+}
+
+TEST(Scratch, LowerEveryLengthAndByte) {
+  // ASCII upper case only: UTF-8 bytes (\xc3\x9c is U+00DC) and the bytes
+  // next to 'A'..'Z' ('@', '[', '`', '{') stay as they are.
+  const std::string text = "J\xc3\x9crgen.SMITH@Example.COM[`{Z]AzA\xdf\x80";
+  Scratch scratch;
+  for (size_t n = 0; n <= text.size(); ++n) {
+    std::string in = text.substr(0, n), want = in;
+    for (char& c : want)
+      if (c >= 'A' && c <= 'Z') c = static_cast<char>(c + 32);
+    scratch.Reset();
+    std::string_view got = scratch.Lower(in);
+    EXPECT_EQ(got, want) << n;
+    EXPECT_EQ(got.data() == in.data(), want == in) << n;  // no copy without upper case
+  }
 }
 
 TEST(ClientIp, EveryForm) {
