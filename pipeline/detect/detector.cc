@@ -8,13 +8,6 @@
 namespace exfilter {
 using detect_internal::FloorDiv;
 
-namespace {
-// Events ahead of the one observed: the tag line and sketch blocks first,
-// then (once its tag line has arrived) the user record.
-constexpr size_t kFarAhead = 32;
-constexpr size_t kNearAhead = 12;
-}
-
 absl::StatusOr<std::unique_ptr<Detector>> Detector::Create(const DetectorConfig& config) {
   if (absl::Status s = ValidateDetectorConfig(config); !s.ok()) return s;
   return std::unique_ptr<Detector>(new Detector(std::make_unique<DetectorImpl>(config)));
@@ -29,18 +22,7 @@ Decision Detector::Observe(const DetectorEvent& event, std::vector<DetectorRecor
 
 void Detector::ObserveBatch(std::span<const DetectorEvent> events, Decision* decisions,
                             std::vector<DetectorRecord>* records) {
-  const size_t n = events.size();
-  for (size_t i = 0; i < n && i < kFarAhead; ++i) impl_->PrefetchFar(events[i]);
-  for (size_t i = 0; i < n && i < kNearAhead; ++i) impl_->PrefetchNear(events[i]);
-  for (size_t i = 0; i < n; ++i) {
-    if (i + kFarAhead < n) impl_->PrefetchFar(events[i + kFarAhead]);
-    if (i + kNearAhead < n) impl_->PrefetchNear(events[i + kNearAhead]);
-    size_t before = records->size();
-    decisions[i] = impl_->Observe(events[i], records);
-    for (size_t k = before; k < records->size(); ++k) {
-      (*records)[k].event_index = static_cast<uint32_t>(i);
-    }
-  }
+  impl_->ObserveBatch(events, decisions, records);
 }
 
 void Detector::Flush(std::vector<DetectorRecord>* records) { impl_->Flush(records); }

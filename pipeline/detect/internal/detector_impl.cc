@@ -153,6 +153,32 @@ void DetectorImpl::PrefetchNear(const DetectorEvent& ev) const {
 
 Decision DetectorImpl::Observe(const DetectorEvent& ev, std::vector<DetectorRecord>* records) {
   Decision d;
+  ObserveInto(ev, d, records);
+  return d;
+}
+
+void DetectorImpl::ObserveBatch(std::span<const DetectorEvent> events, Decision* decisions,
+                                std::vector<DetectorRecord>* records) {
+  // Events ahead of the one observed: the tag line and sketch blocks first,
+  // then (once its tag line has arrived) the user record.
+  constexpr size_t kFarAhead = 32, kNearAhead = 12;
+  const size_t n = events.size();
+  for (size_t i = 0; i < n && i < kFarAhead; ++i) PrefetchFar(events[i]);
+  for (size_t i = 0; i < n && i < kNearAhead; ++i) PrefetchNear(events[i]);
+  for (size_t i = 0; i < n; ++i) {
+    if (i + kFarAhead < n) PrefetchFar(events[i + kFarAhead]);
+    if (i + kNearAhead < n) PrefetchNear(events[i + kNearAhead]);
+    const size_t before = records->size();
+    decisions[i] = Decision{};
+    ObserveInto(events[i], decisions[i], records);
+    for (size_t k = before; k < records->size(); ++k) {
+      (*records)[k].event_index = static_cast<uint32_t>(i);
+    }
+  }
+}
+
+void DetectorImpl::ObserveInto(const DetectorEvent& ev, Decision& d,
+                               std::vector<DetectorRecord>* records) {
   d.user_key = ev.user_key;
   stats_.events++;
   if (ev.time_ms > watermark_ms_) {
@@ -167,10 +193,10 @@ Decision DetectorImpl::Observe(const DetectorEvent& ev, std::vector<DetectorReco
   bool watched = IsWatchedAction(ev.action);
   bool signin = ev.action == ActionClass::kSigninSuccess ||
                 ev.action == ActionClass::kSigninFailure || ev.action == ActionClass::kSigninRisky;
-  if (!watched && !signin) return d;
+  if (!watched && !signin) return;
   if (!ev.primary || ev.user_key == 0 || ev.time_ms <= 0) {
     stats_.non_primary++;
-    return d;
+    return;
   }
   if (watched && ev.suppress_rule != kNoSuppressRule) {
     d.suppress_rule = ev.suppress_rule;
@@ -178,7 +204,7 @@ Decision DetectorImpl::Observe(const DetectorEvent& ev, std::vector<DetectorReco
     if (ev.suppress_rule < stats_.suppressed_by_rule.size()) {
       stats_.suppressed_by_rule[ev.suppress_rule]++;
     }
-    return d;
+    return;
   }
   bool is_new = false, evicted = false;
   UserRec* u = users_.FindOrInsert(ev.user_key, &is_new, &evicted);
@@ -187,10 +213,10 @@ Decision DetectorImpl::Observe(const DetectorEvent& ev, std::vector<DetectorReco
   if (is_new || t_min < u->first_min) u->first_min = t_min;
   if (signin) {
     ObserveSignin(ev, *u, d);
-    return d;
+    return;
   }
   ObserveWatched(ev, *u, is_new, d, records);
-  return d;
+  return;
 }
 
 void DetectorImpl::ObserveWatched(const DetectorEvent& ev, UserRec& u, bool /*is_new*/,

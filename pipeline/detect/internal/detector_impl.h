@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <map>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -80,6 +81,9 @@ class DetectorImpl {
   explicit DetectorImpl(const DetectorConfig& config);
 
   Decision Observe(const DetectorEvent& ev, std::vector<DetectorRecord>* records);
+  // Observe for each event in order into decisions[i] (records get event_index).
+  void ObserveBatch(std::span<const DetectorEvent> events, Decision* decisions,
+                    std::vector<DetectorRecord>* records);
   // ObserveBatch prefetches in two stages: PrefetchFar (the user's tag line,
   // the novelty sketch blocks) well ahead, PrefetchNear (the user record,
   // located through the tags) closer to the event.
@@ -167,6 +171,7 @@ class DetectorImpl {
   void CloseIncident(uint64_t user, Incident& inc, int64_t to_ms, bool closed,
                      std::vector<DetectorRecord>* records);
   // detector_impl.cc
+  void ObserveInto(const DetectorEvent& ev, Decision& d, std::vector<DetectorRecord>* records);
   void ObserveWatched(const DetectorEvent& ev, detect_internal::UserRec& u, bool is_new,
                       Decision& d, std::vector<DetectorRecord>* records);
 };
