@@ -1,0 +1,116 @@
+// The user table's tag bytes (one per slot, a byte of the key) and the
+// multiply-shift FastDiv used on the hot path (stats_math.h).
+#include <gtest/gtest.h>
+
+#include <cstdint>
+#include <vector>
+
+#include "pipeline/detect/internal/stats_math.h"
+#include "pipeline/detect/internal/user_table.h"
+
+namespace exfilter::dtest {
+namespace {
+using detect_internal::FastDiv;
+using detect_internal::FloorDiv;
+using detect_internal::UserRec;
+using detect_internal::UserTable;
+
+uint64_t Next(uint64_t& s) {  // xorshift64*
+  s ^= s >> 12;
+  s ^= s << 25;
+  s ^= s >> 27;
+  return s * 0x2545F4914F6CDD1DULL;
+}
+
+int64_t FloorMod(int64_t a, int64_t d) { return ((a % d) + d) % d; }
+
+TEST(FastDiv, MatchesFloorDivForEveryDivisorInUse) {
+  // Window lengths (ms, minutes), windows per long window and per week.
+  const int64_t divisors[] = {1,  2,  3,   4,   9,      15,     24,      28,        60,
+                              96, 672, 2016, 60'000, 900'000, 3'600'000, 21'600'000,
+                              86'400'000, 604'800'000};
+  uint64_t s = 12345;
+  for (int64_t d : divisors) {
+    const FastDiv f(d);
+    std::vector<int64_t> as;
+    for (int64_t a = -3 * d - 5; a <= 3 * d + 5; a += std::max<int64_t>(1, d / 7)) as.push_back(a);
+    for (int64_t k : {int64_t{1}, int64_t{1000}, int64_t{1'790'000'000'000} / d, INT64_MAX / d}) {
+      for (int64_t e : {int64_t{-1}, int64_t{0}, int64_t{1}}) {
+        if (e <= 0 || k * d < INT64_MAX) as.push_back(k * d + e);
+      }
+    }
+    for (int i = 0; i < 20000; ++i) {
+      as.push_back(static_cast<int64_t>(Next(s) >> (Next(s) % 64)));  // every magnitude
+      as.push_back(-static_cast<int64_t>(Next(s) >> (2 + Next(s) % 62)));  // Mod stays in range
+    }
+    as.push_back(INT64_MAX);
+    for (int64_t a : as) {
+      ASSERT_EQ(f.Floor(a), FloorDiv(a, d)) << a << " / " << d;
+      ASSERT_EQ(f.Mod(a), FloorMod(a, d)) << a << " mod " << d;
+    }
+  }
+}
+
+// Keys whose tags collide (same low byte, and low byte 0, which shares tag 1
+// with low byte 1) are still told apart by the record's key.
+TEST(UserTable, CollidingTagsFindTheRightRecord) {
+  UserTable t(20'000);
+  uint64_t s = 99;
+  std::vector<uint64_t> keys;
+  for (int i = 0; i < 6000; ++i) {
+    const uint64_t low = i % 3 == 0 ? 0x2a : i % 3 == 1 ? 0x00 : 0x01;
+    keys.push_back((Next(s) & ~uint64_t{0xff}) | low | (uint64_t{1} << 63));
+  }
+  for (size_t i = 0; i < keys.size(); ++i) {
+    bool is_new, evicted;
+    UserRec* r = t.FindOrInsert(keys[i], &is_new, &evicted);  // grows several times
+    ASSERT_TRUE(is_new);
+    ASSERT_FALSE(evicted);
+    r->first_min = static_cast<uint32_t>(i + 1);
+  }
+  EXPECT_EQ(t.size(), keys.size());
+  for (size_t i = 0; i < keys.size(); ++i) {
+    const UserRec* r = t.Find(keys[i]);
+    ASSERT_NE(r, nullptr) << i;
+    EXPECT_EQ(r->key, keys[i]);
+    EXPECT_EQ(r->first_min, i + 1);
+    bool is_new, evicted;
+    EXPECT_EQ(t.FindOrInsert(keys[i], &is_new, &evicted), r);
+    EXPECT_FALSE(is_new);
+  }
+  // Absent keys with the same tags are not found.
+  for (int i = 0; i < 2000; ++i) {
+    EXPECT_EQ(t.Find((Next(s) & ~uint64_t{0xff}) | 0x2a), nullptr);
+    EXPECT_EQ(t.Find((Next(s) & ~uint64_t{0xff}) | 0x00 | 1), nullptr);
+  }
+  size_t visited = 0;
+  t.ForEach([&](const UserRec& r) { visited += r.key != 0; });
+  EXPECT_EQ(visited, keys.size());
+  EXPECT_EQ(t.MemoryBytes(), t.capacity() * 81);
+}
+
+// At the bound, a new user replaces an older one on its probe path: the
+// table never holds more than max_users / kMaxLoad + 1 users, every key it
+// reports is found again, and the new key is always present.
+TEST(UserTable, FullTableEvictsAndStaysConsistent) {
+  UserTable t(1000);
+  uint64_t s = 7;
+  size_t evictions = 0;
+  for (int i = 0; i < 5000; ++i) {
+    const uint64_t key = Next(s) | 1;
+    bool is_new, evicted;
+    UserRec* r = t.FindOrInsert(key, &is_new, &evicted);
+    ASSERT_TRUE(is_new);
+    r->short_head = i;
+    evictions += evicted;
+    ASSERT_EQ(t.Find(key), r);
+    ASSERT_LE(t.size(), static_cast<size_t>(1000 / UserTable::kMaxLoad) + 1);
+  }
+  EXPECT_GT(evictions, 3000u);
+  size_t found = 0;
+  t.ForEach([&](const UserRec& r) { found += t.Find(r.key) == &r; });
+  EXPECT_EQ(found, t.size());
+}
+
+}  // namespace
+}  // namespace exfilter::dtest
