@@ -26,6 +26,26 @@ bool Digits(std::string_view s, size_t pos, size_t n, int* out) {
   return ((a > 9) | (b > 9)) ? 1000 : a * 10 + b;
 }
 
+// "HH:MM:SS" at p (8 bytes) with SWAR: XOR with '0' maps exactly the bytes
+// '0'..'9' to 0..9, so one mask test checks all six digits, and one multiply
+// pairs the digits. False if a byte is not a digit or a separator is not ':'.
+[[gnu::always_inline]] inline bool ClockFields(const char* p, unsigned* h, unsigned* mi,
+                                               unsigned* sec) {
+  constexpr uint64_t kDigits = 0xffff00ffff00ffffull;  // bytes 0,1 3,4 6,7
+  constexpr uint64_t kColons = 0x00003a00003a0000ull;  // ':' at bytes 2 and 5
+  uint64_t w;
+  std::memcpy(&w, p, 8);
+  uint64_t t = (w ^ 0x3030303030303030ull) & kDigits;
+  uint64_t over = (t | ((t & 0x7f7f7f7f7f7f7f7full) + 0x7676767676767676ull)) &
+                  0x8080808080808080ull & kDigits;  // a byte > 9
+  if (over != 0 || (w & ~kDigits) != kColons) return false;
+  uint64_t pairs = t * 10 + (t >> 8);  // byte 0, 3, 6: tens * 10 + ones
+  *h = static_cast<unsigned>(pairs & 0xff);
+  *mi = static_cast<unsigned>((pairs >> 24) & 0xff);
+  *sec = static_cast<unsigned>((pairs >> 48) & 0xff);
+  return true;
+}
+
 bool IsLeap(int y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
 
 int DaysInMonth(int y, int m) {
@@ -80,8 +100,8 @@ bool ParseTimestamp(std::string_view s, int64_t* ms, DateCache* cache) {
     cache->valid = true;
   }
   const char* p = s.data();
-  unsigned h = Two(p + 11), mi = Two(p + 14), sec = Two(p + 17);  // 1000 if not digits
-  if ((p[10] != 'T' && p[10] != ' ' && p[10] != 't') || p[13] != ':' || p[16] != ':' ||
+  unsigned h, mi, sec;
+  if ((p[10] != 'T' && p[10] != ' ' && p[10] != 't') || !ClockFields(p + 11, &h, &mi, &sec) ||
       h > 23 || mi > 59 || sec > 60)
     return false;
   size_t pos = 19;
