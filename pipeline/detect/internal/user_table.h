@@ -25,7 +25,7 @@ inline constexpr int kSubServices = 3;  // m365, google workspace, box
 inline constexpr int kSubActions = 3;   // upload, create, copy
 
 struct UserRec {
-  uint64_t key;               // 0 = empty slot
+  uint64_t key;               // 0 in an empty slot (UserTable's tag byte says which are used)
   int32_t short_head;         // newest short-window index seen
   uint32_t first_min;         // minute (since epoch) of the first event
   uint32_t risk_word;         // bits 0-27: risk raised until this minute; 28-30: reasons
