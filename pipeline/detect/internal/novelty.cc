@@ -23,8 +23,7 @@ void NoveltyMemory::Prefetch(uint64_t key) const {
   if (previous_) previous_->Prefetch(key);
 }
 
-void NoveltyMemory::Advance(int64_t watermark_ms) {
-  if (period_ms_ <= 0 || watermark_ms < next_ms_) return;
+void NoveltyMemory::AdvanceToPeriod(int64_t watermark_ms) {
   int64_t p = FloorDiv(watermark_ms, period_ms_);
   if (period_ != kNoPeriod && p == period_ + 1) {
     std::swap(current_, *previous_);

@@ -31,7 +31,9 @@ class NoveltyMemory {
   // Moves to the period of `watermark_ms` (which never decreases): one
   // period on, the current generation becomes the previous one and a
   // cleared one starts; two or more, both are cleared.
-  void Advance(int64_t watermark_ms);
+  void Advance(int64_t watermark_ms) {  // inline: called for every newer event
+    if (period_ms_ > 0 && watermark_ms >= next_ms_) AdvanceToPeriod(watermark_ms);
+  }
 
   bool aging() const { return period_ms_ > 0; }
   size_t MemoryBytes() const;
@@ -44,6 +46,8 @@ class NoveltyMemory {
   void set_period(int64_t period);
 
  private:
+  void AdvanceToPeriod(int64_t watermark_ms);
+
   int64_t period_ms_;
   int64_t period_ = kNoPeriod;       // index of the current generation's period
   int64_t next_ms_ = INT64_MIN;      // start of the next period (fast check)
