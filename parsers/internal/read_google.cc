@@ -47,7 +47,7 @@ error_code ReadListParam(Cursor& c, GoogleEvent& ev, Record& r) {
     if (KeyIs(k, "value") && c.Type() == JsonType::kString)
       return Read(r, "parameters[].value", c.GetStr(&sval));
     if (KeyIs(k, "boolValue")) {
-      has_b = true;
+      has_b = c.Type() != JsonType::kNull;  // null: as if absent
       return Read(r, "parameters[].boolValue", c.GetBoolish(&bval));
     }
     return c.Skip();

@@ -54,7 +54,8 @@ TEST(Cursor, BooleansReadInEveryForm) {
     int primary;  // -1: malformed
   } cases[] = {{"true", 1}, {"false", 0}, {"true ", 1}, {"false\t", 0}, {"\"true\"", 1},
                {"\"True\"", 1}, {"\"false\"", 0}, {"truex", -1}, {"tru", -1},
-               {"falsey", -1}, {"fals", -1}, {"t", -1}, {"nul", -1}};
+               {"falsey", -1}, {"fals", -1}, {"t", -1}, {"nul", -1},
+               {"null", 1}};  // a null boolValue is no value: primary, as when it is absent
   for (const Case& c : cases) {
     CollectSink s = ParseText(line(c.value) + M365("next", "n@x.com") + "\n");
     ASSERT_EQ(s.events.size(), c.primary < 0 ? 1u : 2u) << c.value;
