@@ -38,11 +38,14 @@ TEST(CountByte, LongRunsOfMatchesAndRandomMixes) {
     mixed.push_back(c);
   }
   EXPECT_EQ(CountByte(mixed.data(), mixed.size(), '\n'), want);
-  // Both ways of counting agree (the AVX2 one runs only where the CPU has it).
+  // Every way of counting agrees (each SIMD one runs only where the CPU has it).
   EXPECT_EQ(count_byte_internal::ByMemchr(mixed.data(), mixed.size(), '\n'), want);
+  const size_t by_memchr = count_byte_internal::ByMemchr(mixed.data() + 3, mixed.size() - 3, '\xff');
   if (__builtin_cpu_supports("avx2")) {
-    EXPECT_EQ(count_byte_internal::ByAvx2(mixed.data() + 3, mixed.size() - 3, '\xff'),
-              count_byte_internal::ByMemchr(mixed.data() + 3, mixed.size() - 3, '\xff'));
+    EXPECT_EQ(count_byte_internal::ByAvx2(mixed.data() + 3, mixed.size() - 3, '\xff'), by_memchr);
+  }
+  if (__builtin_cpu_supports("avx512bw")) {
+    EXPECT_EQ(count_byte_internal::ByAvx512(mixed.data() + 3, mixed.size() - 3, '\xff'), by_memchr);
   }
 }
 
