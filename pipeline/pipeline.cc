@@ -60,6 +60,8 @@ Pipeline::Pipeline(const PipelineOptions& options, WorkerFactory make_worker, Pa
       out_free_q_.enqueue(fill, out_blocks_.back().get());
     }
   }
+  free_chunks_.store(static_cast<int>(chunks_.size()), std::memory_order_relaxed);
+  refill_at_ = static_cast<int>(std::clamp<size_t>(chunks_.size() / 8, 1, 16));
   ring_ = std::make_unique<std::atomic<Chunk*>[]>(chunks_.size());
   for (size_t i = 0; i < chunks_.size(); ++i) ring_[i].store(nullptr, std::memory_order_relaxed);
   reader_token_ = std::make_unique<moodycamel::ProducerToken>(parse_q_);
@@ -83,8 +85,11 @@ Chunk* Pipeline::AcquireChunk() {
   Chunk* c = nullptr;
   if (!free_q_.try_dequeue(*free_token_, c)) {
     counters_->Add(counters_->queue_full, 1);  // backpressure: the reader waits
-    free_q_.wait_dequeue(*free_token_, c);
+    WaitForFreeChunks();
+    while (!free_q_.try_dequeue(*free_token_, c)) {
+    }  // counted only after it was enqueued: it is there
   }
+  free_chunks_.fetch_sub(1, std::memory_order_relaxed);
   c->len = 0;
   c->seq = 0;
   c->source = 0;
@@ -95,6 +100,25 @@ Chunk* Pipeline::AcquireChunk() {
   c->ext = nullptr;
   c->drop_pages = false;
   return c;
+}
+
+// Seq_cst on both sides (as for the ordered role): the reader announces it
+// waits, then reads the count; ReturnChunk adds to the count, then reads the
+// announcement. One of them sees the other, so the reader never sleeps past
+// a refill. std::atomic::wait also returns at once if the count moved.
+void Pipeline::WaitForFreeChunks() {
+  reader_waiting_.store(true, std::memory_order_seq_cst);
+  for (int n = free_chunks_.load(std::memory_order_seq_cst); n < refill_at_;
+       n = free_chunks_.load(std::memory_order_seq_cst)) {
+    free_chunks_.wait(n, std::memory_order_seq_cst);
+  }
+  reader_waiting_.store(false, std::memory_order_relaxed);
+}
+
+void Pipeline::ReturnChunk(Chunk* c) {
+  free_q_.enqueue(*ordered_free_token_, c);
+  const int n = free_chunks_.fetch_add(1, std::memory_order_seq_cst) + 1;
+  if (n >= refill_at_ && reader_waiting_.load(std::memory_order_seq_cst)) free_chunks_.notify_one();
 }
 
 void Pipeline::SubmitChunk(Chunk* chunk) {
@@ -156,7 +180,7 @@ void Pipeline::DrainReady(bool idle) {
     ring_[next % ring_size].store(nullptr, std::memory_order_relaxed);
     stage_->Consume(*c, &ordered_out_);
     if (c->drop_pages) DropMappedPages(c->ext - c->begin_offset, c->ext, c->len);
-    free_q_.enqueue(*ordered_free_token_, c);
+    ReturnChunk(c);
     next_ordered_.store(++next, std::memory_order_seq_cst);
     if (ordered_out_.size() >= kSendBytes) SendOutput(&ordered_out_, *ordered_out_token_);
   }

@@ -126,6 +126,8 @@ class Pipeline {
   void DrainReady(bool idle);   // ordered role: consume ready chunks in order
   void FinishOrdered();         // last worker, after the last chunk
   bool NextReady() const;
+  void ReturnChunk(Chunk* c);  // ordered role: back to the pool
+  void WaitForFreeChunks();    // reader: until refill_at_ chunks are free
   void WriterLoop();
   void SendOutput(std::string* out, moodycamel::ProducerToken& token);
   OutBlock* TakeOutBlock();
@@ -143,6 +145,13 @@ class Pipeline {
   PipeQueue<OutBlock*> out_q_, out_free_q_;
   std::unique_ptr<moodycamel::ProducerToken> reader_token_;
   std::unique_ptr<moodycamel::ConsumerToken> free_token_;
+  // Chunks in free_q_. A reader that ran out sleeps until refill_at_ chunks
+  // are free, not one: each wakeup of a sleeping thread is a futex call and
+  // an interrupt to its CPU (tens of microseconds in a VM), and one per
+  // chunk cost ~10% of a one-thread run.
+  std::atomic<int> free_chunks_{0};
+  std::atomic<bool> reader_waiting_{false};
+  int refill_at_ = 1;
   uint64_t next_seq_ = 0;
 
   // Parsed chunks by seq % size (the pool bounds how far ahead they get).

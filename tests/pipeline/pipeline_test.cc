@@ -47,11 +47,11 @@ struct RunResult {
 };
 
 void RunPipeline(const std::string& text, int workers, size_t chunk, size_t max_read, size_t max_line, bool flush_partial,
-         RunResult* r) {
+         RunResult* r, size_t pool_chunks = 6) {
   PipelineOptions opt;
   opt.workers = workers;
   opt.chunk_bytes = chunk;
-  opt.budget_bytes = chunk * 6;
+  opt.budget_bytes = chunk * pool_chunks;
   PipelineCounters counters;
   StringSink sink;
   Pipeline p(opt, testing::MakeLineWorker, testing::MakeLinesPayload, &r->stage, &sink, &counters);
@@ -83,6 +83,19 @@ TEST(Pipeline, OutputFollowsInputOrderForEveryWorkerCount) {
     EXPECT_EQ(r.stage.offsets[3], text.size());
     EXPECT_EQ(r.stage.ended, 1);
     EXPECT_FALSE(r.stage.overlapped.load());
+  }
+}
+
+// A pool of 64 chunks: a reader that runs out waits for 8 to come back
+// (not one), and nothing is lost or reordered by the batched refill.
+TEST(Pipeline, ReaderRefillsInBatchesAndLosesNothing) {
+  const std::string text = CorpusText(40);
+  for (int workers : {1, 2}) {
+    RunResult r;
+    RunPipeline(text, workers, 1024, 1 << 20, 1 << 20, true, &r, 64);
+    EXPECT_EQ(r.output, text) << workers;
+    EXPECT_TRUE(r.stage.order_ok) << workers;
+    EXPECT_GT(r.queue_full, 0u) << workers << ": the reader never ran out, the refill was not exercised";
   }
 }
 
