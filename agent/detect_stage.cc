@@ -114,28 +114,9 @@ void DetectStage::Consume(Chunk& chunk, std::string* out) {
   if (!options_.checkpoint_path.empty() && absl::Now() >= next_checkpoint_) Checkpoint(out);
 }
 
-namespace {
-// The reader's record of a skipped line ends in " [exfilter: too_long, N bytes]".
-uint64_t TooLongBytes(std::string_view record) {
-  const size_t at = record.rfind(", ");
-  uint64_t n = 0;
-  for (size_t i = at == std::string_view::npos ? record.size() : at + 2; i < record.size(); ++i) {
-    if (record[i] < '0' || record[i] > '9') break;
-    n = n * 10 + static_cast<uint64_t>(record[i] - '0');
-  }
-  return n;
-}
-}  // namespace
-
 void DetectStage::ReportBadInput(const Chunk& chunk, const DetectPayload& p) {
   // Every chunk with bytes moves its source's line count; messages only for bad records.
-  std::vector<uint64_t> skipped;
-  for (size_t pos = 0; pos < chunk.too_long.size();) {
-    size_t nl = chunk.too_long.find('\n', pos);
-    if (nl == std::string::npos) nl = chunk.too_long.size();
-    skipped.push_back(TooLongBytes(std::string_view(chunk.too_long).substr(pos, nl - pos)));
-    pos = nl + 1;
-  }
+  const std::vector<uint64_t>& skipped = chunk.too_long_lengths;
   uint64_t skipped_bytes = 0;
   for (uint64_t n : skipped) skipped_bytes += n + 1;
   if (chunk.len > 0) bad_log_.StartChunk(chunk.source, chunk.begin_offset, skipped_bytes);

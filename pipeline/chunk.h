@@ -16,6 +16,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace exfilter {
 
@@ -61,6 +62,9 @@ struct Chunk {
   // Dead-letter records (ChunkReader::AppendTooLongRecord) of over-long lines
   // the reader skipped before this chunk's bytes. Cleared, not freed, on reuse.
   std::string too_long;
+  // The true length (without its newline) of each over-long line skipped
+  // before this chunk's bytes, whether or not it has a record.
+  std::vector<uint64_t> too_long_lengths;
   bool end_of_source = false;       // last chunk of a source that will not grow again
   bool marker_only = false;         // no bytes: carries only end_of_source / offsets
   std::unique_ptr<ChunkPayload> payload;

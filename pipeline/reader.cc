@@ -78,13 +78,16 @@ void ChunkReader::BeginLongLine(SourceCursor& cur, const char* prefix, size_t le
 void ChunkReader::EndLongLine(SourceCursor& cur) {
   cur.skipping = false;
   if (options_.long_line_prefix > 0) AppendTooLongRecord(cur.long_prefix, cur.long_length, &cur.too_long);
+  cur.too_long_lengths.push_back(cur.long_length);
   cur.long_prefix.clear();
 }
 
 void ChunkReader::Attach(Chunk* c, SourceCursor& cur) {
-  if (cur.too_long.empty()) return;
+  if (cur.too_long_lengths.empty()) return;
   c->too_long.append(cur.too_long);
+  c->too_long_lengths.insert(c->too_long_lengths.end(), cur.too_long_lengths.begin(), cur.too_long_lengths.end());
   cur.too_long.clear();
+  cur.too_long_lengths.clear();
 }
 
 void ChunkReader::Frame(Chunk* c, size_t len, SourceCursor& cur) {
@@ -111,7 +114,7 @@ void ChunkReader::Frame(Chunk* c, size_t len, SourceCursor& cur) {
     cur.carry.assign(data + lines_end, tail);
   }
   if (lines_end == start) {  // no complete line: keep the chunk for the next read
-    if (!cur.too_long.empty()) {  // unless over-long records wait: they go on an empty chunk
+    if (!cur.too_long_lengths.empty()) {  // unless over-long lines wait: they go on an empty chunk
       c->len = 0;
       c->marker_only = true;
       c->source = cur.id;

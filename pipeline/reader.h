@@ -10,6 +10,7 @@
 #include <atomic>
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "pipeline/counters.h"
@@ -29,6 +30,7 @@ struct SourceCursor {
   uint64_t long_length = 0;  // skipping: bytes of the over-long line so far
   std::string long_prefix;   // skipping: its first bytes
   std::string too_long;      // records of ended over-long lines not yet on a chunk
+  std::vector<uint64_t> too_long_lengths;  // their true lengths (also without records)
 };
 
 struct ReaderOptions {

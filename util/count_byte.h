@@ -1,8 +1,8 @@
 // CountByte: how many times one byte value occurs in a buffer (the line count
 // of every chunk, for error messages that name a line). With AVX-512BW (128
 // bytes a step) or AVX2 (64) where the CPU has them, else one memchr per
-// match (glibc's is vectorized; audit lines are hundreds of bytes). Its cost
-// in a run is about 1% with AVX-512.
+// match (glibc's is vectorized; audit lines are hundreds of bytes). With
+// AVX-512 it takes ~2% of a run's CPU (perf/RESULTS.md; memory bound).
 // Thread safety: pure functions.
 #pragma once
 

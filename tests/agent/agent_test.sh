@@ -192,6 +192,12 @@ bad_input_messages)
   expect_eq "$(stat_of errors err.txt)" 14 "every bad record counted"
   "$BIN" -q --mode annotate mixed.ndjson > /dev/null 2> quiet.txt
   expect_eq "$(grep -c 'bad input' quiet.txt)" 0 "-q keeps stderr quiet"
+  # An over-long first line is line 1, and the lines after it keep their numbers (stdin too).
+  { head -c 2000000 /dev/zero | tr '\0' x; echo; head -2 good.ndjson; printf '{"UserId":\n'; } > long.ndjson
+  "$BIN" < long.ndjson > /dev/null 2> long.txt
+  grep -q '^exfilter: bad input: stdin:1: too_long: a line of 2000000 bytes' long.txt || fail "long line: $(cat long.txt)"
+  byte4=$((2000001 + $(head -2 good.ndjson | wc -c)))
+  grep -q "^exfilter: bad input: stdin:4 (byte $byte4): truncated" long.txt || fail "line after it: $(cat long.txt)"
   ;;
 zst_input)
   events 0 50 > in.ndjson
