@@ -2,7 +2,8 @@
 // (M365 / Google Workspace / Box in about 60/25/15 shares, ~900 bytes per
 // event, 3000 users; seeded variations of corpus-shaped events), against
 // simdjson's own DOM parse_many over the same bytes. Targets: >= 1.5 GB/s and
-// >= 1.1x DOM. EXFILTER_PARSE_BENCH_INPUT=FILE benchmarks a file instead.
+// >= 1.1x DOM. EXFILTER_PARSE_BENCH_INPUT=FILE benchmarks a file instead;
+// EXFILTER_PARSE_BENCH_DUMP=FILE writes the stream out (to profile or split it).
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
@@ -136,6 +137,9 @@ const std::string& Stream() {
     size_t events = n[0] + n[1] + n[2];
     std::fprintf(stderr, "stream: %zu bytes, %zu events (%.0f bytes/event), m365/google/box %zu/%zu/%zu\n",
                  s->size(), events, double(s->size()) / events, n[0], n[1], n[2]);
+    if (const char* dump = std::getenv("EXFILTER_PARSE_BENCH_DUMP")) {  // the stream, for profiling
+      std::ofstream(dump, std::ios::binary) << *s;
+    }
     s->append(kParsePadding, ' ');
     s->resize(s->size() - kParsePadding);  // padding stays allocated and readable
     return s;

@@ -192,6 +192,11 @@ class Cursor {
 
   JsonType Type() const { return kCharClass.type[static_cast<unsigned char>(Peek())]; }
 
+  // True if the string body[0, len) of this batch holds a backslash.
+  [[gnu::always_inline]] bool HasEscape(const char* body, size_t len) {
+    return strings_->HasEscape(body, len);
+  }
+
   // The scalar text at the cursor, trailing whitespace trimmed.
   std::string_view Token() const { return TokenAt(at_); }
 

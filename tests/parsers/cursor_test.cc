@@ -70,6 +70,50 @@ TEST(Cursor, BooleansReadInEveryForm) {
   }
 }
 
+TEST(Cursor, GoogleParametersReadInEveryShape) {
+  // The plain {"name":...,"value":...} element has a fast path; every other
+  // shape of the same parameter must read the same (or fail the same way).
+  auto line = [](const std::string& param) {
+    return R"({"id":{"time":"2020-10-02T15:00:00Z","uniqueQualifier":"1","applicationName":"drive"},)"
+           R"("actor":{"email":"a@b.c"},"events":[{"name":"upload","parameters":[)"
+           R"({"name":"doc_id","value":"id-1"},)" + param +
+           R"(,{"name":"primary_event","boolValue":false}]}]})" + "\n";
+  };
+  struct Case {
+    const char* param;
+    const char* title;  // nullptr: malformed
+  } cases[] = {
+      {R"({"name":"doc_title","value":"Plan.pdf"})", "Plan.pdf"},
+      {R"({ "name" : "doc_title" , "value" : "Plan.pdf" })", "Plan.pdf"},
+      {R"({"value":"Plan.pdf","name":"doc_title"})", "Plan.pdf"},
+      {R"({"name":"doc_title","value":"Q\"3\" plan"})", "Q\"3\" plan"},
+      {R"({"name":"doc\u005ftitle","value":"Plan.pdf"})", "Plan.pdf"},
+      {R"({"name":"doc_title","value":null})", ""},
+      {R"({"name":"doc_title","multiValue":["a","b"]})", ""},
+      {R"({"name":"doc_title","intValue":"7"})", ""},
+      {R"({"name":"doc_titles","value":"Plan.pdf"})", ""},
+      {R"({"name":"doc_title","value":"Plan.pdf","extra":1})", "Plan.pdf"},
+      {R"({"name":"doc_title","value":"Plan.pdf"])", nullptr},
+      {R"({"name":"doc_title":"value","Plan.pdf"})", nullptr},
+  };
+  for (const Case& c : cases) {
+    CollectSink s = ParseText(line(c.param) + M365("next", "n@x.com") + "\n");
+    ASSERT_FALSE(s.events.empty()) << c.param;
+    EXPECT_EQ(s.events.back().id, "next") << c.param;
+    if (c.title == nullptr) {
+      ASSERT_EQ(s.events.size(), 1u) << c.param;
+      ASSERT_EQ(s.errors.size(), 1u) << c.param;
+      EXPECT_EQ(s.errors[0].kind, ParseErrorKind::kMalformedJson) << c.param;
+      continue;
+    }
+    ASSERT_EQ(s.events.size(), 2u) << c.param;
+    EXPECT_TRUE(s.errors.empty()) << c.param;
+    const OwnedEvent& ev = s.events[0];
+    EXPECT_EQ(ev.object, *c.title ? c.title : "id-1") << c.param;  // doc_title, else doc_id
+    EXPECT_FALSE(ev.primary) << c.param;  // the element after it is still read
+  }
+}
+
 TEST(Cursor, SkippedNestedValuesAndEscapes) {
   std::string line =
       R"({"Site":{"a":[1,{"b":"]}"}],"c":{}},"CreationTime":"2024-05-01T10:00:00","Id":"e\"1",)"
