@@ -16,10 +16,19 @@ void BadInputLog::StartChunk(uint32_t source, uint64_t begin_offset, uint64_t sk
   current_ = &pos;
 }
 
-void BadInputLog::TooLong(std::string_view source_name, uint64_t line_bytes, absl::Time now, std::string* messages) {
-  Report(source_name, 0, "", ParseErrorKind::kTooLong,
-         absl::StrCat("a line of ", line_bytes, " bytes, over max_line_bytes: skipped"), now, messages);
+void BadInputLog::TooLong(std::string_view source_name, const LongLine& line, absl::Time now,
+                          std::string* messages) {
+  Report(source_name, 0, absl::StrCat(" (byte ", line.offset, ")"), ParseErrorKind::kTooLong,
+         TooLongDetail(line.length, line.looks_like), now, messages);
   if (current_ != nullptr) ++current_->lines;
+}
+
+std::string BadInputLog::TooLongDetail(uint64_t length, std::string_view looks_like) {
+  std::string detail = absl::StrCat("a line of ", length, " bytes, over max_line_bytes: skipped");
+  if (!looks_like.empty()) {
+    absl::StrAppend(&detail, "; it starts like ", ToAbsl(looks_like), ": raise max_line_bytes to read such pages whole");
+  }
+  return detail;
 }
 
 void BadInputLog::Bad(std::string_view source_name, uint64_t lines_before, uint64_t offset, ParseErrorKind kind,

@@ -17,6 +17,7 @@
 
 #include "absl/time/time.h"
 #include "parsers/parse_error.h"
+#include "pipeline/chunk.h"
 
 namespace exfilter {
 
@@ -29,8 +30,9 @@ class BadInputLog {
   // lines the reader skipped (`skipped_bytes` with their newlines). Call
   // before its TooLong() and Bad() calls.
   void StartChunk(uint32_t source, uint64_t begin_offset, uint64_t skipped_bytes);
-  // Each over-long line skipped before the current chunk, in order.
-  void TooLong(std::string_view source_name, uint64_t line_bytes, absl::Time now, std::string* messages);
+  // Each over-long line skipped before the current chunk, in order. When it
+  // starts like an API page, the message says to raise max_line_bytes.
+  void TooLong(std::string_view source_name, const LongLine& line, absl::Time now, std::string* messages);
   // A bad record of the current chunk: `lines_before` newlines precede it in
   // the chunk, `offset` is its byte offset in the source. Appends a message
   // line to *messages unless the first_n are used up (then it is counted).
@@ -42,6 +44,10 @@ class BadInputLog {
   void Tick(absl::Time now, std::string* messages);
 
   uint64_t held_back() const { return held_back_; }
+
+  // What a too_long message says of a line of `length` bytes that starts
+  // like `looks_like` (EnvelopeHint; "" if like nothing known).
+  static std::string TooLongDetail(uint64_t length, std::string_view looks_like);
 
  private:
   void Report(std::string_view source_name, uint64_t line, const std::string& where, ParseErrorKind kind,

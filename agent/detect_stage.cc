@@ -7,6 +7,7 @@
 #include "pipeline/detect/annotation.h"
 #include "pipeline/detect/checkpoint.h"
 #include "util/count_byte.h"
+#include "util/envelope_hint.h"
 
 namespace exfilter {
 namespace {
@@ -116,19 +117,25 @@ void DetectStage::Consume(Chunk& chunk, std::string* out) {
 
 void DetectStage::ReportBadInput(const Chunk& chunk, const DetectPayload& p) {
   // Every chunk with bytes moves its source's line count; messages only for bad records.
-  const std::vector<uint64_t>& skipped = chunk.too_long_lengths;
+  const std::vector<LongLine>& skipped = chunk.too_long_lines;
   uint64_t skipped_bytes = 0;
-  for (uint64_t n : skipped) skipped_bytes += n + 1;
+  for (const LongLine& line : skipped) skipped_bytes += line.length + 1;
   if (chunk.len > 0) bad_log_.StartChunk(chunk.source, chunk.begin_offset, skipped_bytes);
   if (!skipped.empty() || !p.bad.empty()) {
     const std::string name = sources_ != nullptr ? sources_->Path(chunk.source) : std::string();
     const absl::Time now = absl::Now();
     std::string messages;
-    for (uint64_t n : skipped) bad_log_.TooLong(name, n, now, &messages);
+    for (const LongLine& line : skipped) bad_log_.TooLong(name, line, now, &messages);
     uint64_t lines = 0, counted_to = 0;
     for (const DetectPayload::Bad& b : p.bad) {  // in chunk order: count newlines once
       if (b.offset > counted_to) lines += CountByte(chunk.bytes() + counted_to, b.offset - counted_to, '\n');
       counted_to = std::max<uint64_t>(counted_to, b.offset);
+      if (b.kind == ParseErrorKind::kTooLong) {  // found by the parser, inside the chunk
+        const std::string detail = BadInputLog::TooLongDetail(
+            b.length, EnvelopeHint({chunk.bytes() + b.offset, chunk.len - b.offset}));
+        bad_log_.Bad(name, lines, chunk.begin_offset + b.offset, b.kind, detail, now, &messages);
+        continue;
+      }
       bad_log_.Bad(name, lines, chunk.begin_offset + b.offset, b.kind, b.detail, now, &messages);
     }
     if (!messages.empty()) std::fputs(messages.c_str(), stderr);

@@ -27,6 +27,16 @@ class ChunkPayload {
   virtual ~ChunkPayload() = default;
 };
 
+// An over-long line the reader skipped: where it starts in its source, its
+// true length (without its newline), and what it starts like when that is an
+// API page (EnvelopeHint; "" otherwise).
+struct LongLine {
+  uint64_t offset = 0;
+  uint64_t length = 0;
+  std::string_view looks_like;
+  bool operator==(const LongLine&) const = default;
+};
+
 struct Chunk {
   // The chunk's bytes: the owned buffer, or (zero-copy) a memory-mapped file
   // range `ext`. Either way at least SIMDJSON_PADDING readable bytes follow.
@@ -62,9 +72,9 @@ struct Chunk {
   // Dead-letter records (ChunkReader::AppendTooLongRecord) of over-long lines
   // the reader skipped before this chunk's bytes. Cleared, not freed, on reuse.
   std::string too_long;
-  // The true length (without its newline) of each over-long line skipped
-  // before this chunk's bytes, whether or not it has a record.
-  std::vector<uint64_t> too_long_lengths;
+  // Each over-long line skipped before this chunk's bytes, whether or not it
+  // has a record.
+  std::vector<LongLine> too_long_lines;
   bool end_of_source = false;       // last chunk of a source that will not grow again
   bool marker_only = false;         // no bytes: carries only end_of_source / offsets
   std::unique_ptr<ChunkPayload> payload;

@@ -95,7 +95,7 @@ Chunk* Pipeline::AcquireChunk() {
   c->source = 0;
   c->begin_offset = c->end_offset = 0;
   c->too_long.clear();
-  c->too_long_lengths.clear();
+  c->too_long_lines.clear();
   c->end_of_source = false;
   c->marker_only = false;
   c->ext = nullptr;

@@ -5,6 +5,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "pipeline/record_cut.h"
+#include "util/envelope_hint.h"
 
 namespace exfilter {
 
@@ -67,27 +68,28 @@ void AppendTooLongRecord(std::string_view prefix, uint64_t length, std::string* 
   absl::StrAppend(out, " [exfilter: too_long, ", length, " bytes]\n");
 }
 
-void ChunkReader::BeginLongLine(SourceCursor& cur, const char* prefix, size_t len) {
+void ChunkReader::BeginLongLine(SourceCursor& cur, uint64_t offset, const char* prefix, size_t len) {
   counters_->Add(counters_->errors[static_cast<int>(ErrorKind::kTooLong)], 1);
   cur.skipping = true;
-  cur.long_length = len;
+  // At least max_line_bytes is at hand: enough for the hint's few hundred bytes.
+  cur.long_line = LongLine{offset, len, EnvelopeHint({prefix, len})};
   // At most max_line_bytes: that much is always at hand when a line is found too long.
   cur.long_prefix.assign(prefix, std::min({len, options_.long_line_prefix, options_.max_line_bytes}));
 }
 
 void ChunkReader::EndLongLine(SourceCursor& cur) {
   cur.skipping = false;
-  if (options_.long_line_prefix > 0) AppendTooLongRecord(cur.long_prefix, cur.long_length, &cur.too_long);
-  cur.too_long_lengths.push_back(cur.long_length);
+  if (options_.long_line_prefix > 0) AppendTooLongRecord(cur.long_prefix, cur.long_line.length, &cur.too_long);
+  cur.too_long_lines.push_back(cur.long_line);
   cur.long_prefix.clear();
 }
 
 void ChunkReader::Attach(Chunk* c, SourceCursor& cur) {
-  if (cur.too_long_lengths.empty()) return;
+  if (cur.too_long_lines.empty()) return;
   c->too_long.append(cur.too_long);
-  c->too_long_lengths.insert(c->too_long_lengths.end(), cur.too_long_lengths.begin(), cur.too_long_lengths.end());
+  c->too_long_lines.insert(c->too_long_lines.end(), cur.too_long_lines.begin(), cur.too_long_lines.end());
   cur.too_long.clear();
-  cur.too_long_lengths.clear();
+  cur.too_long_lines.clear();
 }
 
 void ChunkReader::Frame(Chunk* c, size_t len, SourceCursor& cur) {
@@ -97,24 +99,24 @@ void ChunkReader::Frame(Chunk* c, size_t len, SourceCursor& cur) {
     auto* nl = static_cast<char*>(std::memchr(data, '\n', len));
     if (nl == nullptr) {
       cur.offset += len;
-      cur.long_length += len;
+      cur.long_line.length += len;
       held_ = c;
       return;
     }
     start = static_cast<size_t>(nl - data) + 1;
     cur.offset += start;
-    cur.long_length += start - 1;
+    cur.long_line.length += start - 1;
     EndLongLine(cur);
   }
   const size_t lines_end = RecordCut(data, start, len, len, options_.max_line_bytes);
   const size_t tail = len - lines_end;
   if (tail > options_.max_line_bytes) {
-    BeginLongLine(cur, data + lines_end, tail);
+    BeginLongLine(cur, cur.offset + (lines_end - start), data + lines_end, tail);
   } else {
     cur.carry.assign(data + lines_end, tail);
   }
   if (lines_end == start) {  // no complete line: keep the chunk for the next read
-    if (!cur.too_long_lengths.empty()) {  // unless over-long lines wait: they go on an empty chunk
+    if (!cur.too_long_lines.empty()) {  // unless over-long lines wait: they go on an empty chunk
       c->len = 0;
       c->marker_only = true;
       c->source = cur.id;
@@ -174,8 +176,8 @@ void ChunkReader::PumpMapped(const char* base, size_t size, SourceCursor& cur, b
       const char* e = static_cast<const char*>(std::memchr(base + pos + want, '\n', size - pos - want));
       end = e != nullptr ? static_cast<size_t>(e - base) + 1 : size;
       if (end - pos > options_.max_line_bytes) {
-        BeginLongLine(cur, base + pos, end - pos);
-        cur.long_length = e != nullptr ? end - pos - 1 : end - pos;  // without its newline
+        BeginLongLine(cur, pos, base + pos, end - pos);
+        cur.long_line.length = e != nullptr ? end - pos - 1 : end - pos;  // without its newline
         EndLongLine(cur);
         counters_->Add(counters_->bytes_read, end - pos);
         pos = end;

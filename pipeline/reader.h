@@ -27,10 +27,10 @@ struct SourceCursor {
   uint64_t offset = 0;
   std::string carry;      // bytes after `offset` already read: a partial line
   bool skipping = false;  // inside an over-long line
-  uint64_t long_length = 0;  // skipping: bytes of the over-long line so far
+  LongLine long_line;         // skipping: the over-long line (length so far)
   std::string long_prefix;   // skipping: its first bytes
   std::string too_long;      // records of ended over-long lines not yet on a chunk
-  std::vector<uint64_t> too_long_lengths;  // their true lengths (also without records)
+  std::vector<LongLine> too_long_lines;  // those lines (also without records)
 };
 
 struct ReaderOptions {
@@ -76,7 +76,8 @@ class ChunkReader {
   // Frames c[0..len) for `cur`; submits the complete lines, keeps the rest.
   void Frame(Chunk* c, size_t len, SourceCursor& cur);
   // Over-long line bookkeeping: the first bytes are in `prefix`.
-  void BeginLongLine(SourceCursor& cur, const char* prefix, size_t len);
+  // An over-long line of `len` bytes so far at source offset `offset`.
+  void BeginLongLine(SourceCursor& cur, uint64_t offset, const char* prefix, size_t len);
   void EndLongLine(SourceCursor& cur);
   // Moves the cursor's pending over-long records onto `c`.
   static void Attach(Chunk* c, SourceCursor& cur);

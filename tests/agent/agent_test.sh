@@ -195,9 +195,33 @@ bad_input_messages)
   # An over-long first line is line 1, and the lines after it keep their numbers (stdin too).
   { head -c 2000000 /dev/zero | tr '\0' x; echo; head -2 good.ndjson; printf '{"UserId":\n'; } > long.ndjson
   "$BIN" < long.ndjson > /dev/null 2> long.txt
-  grep -q '^exfilter: bad input: stdin:1: too_long: a line of 2000000 bytes' long.txt || fail "long line: $(cat long.txt)"
+  grep -q '^exfilter: bad input: stdin:1 (byte 0): too_long: a line of 2000000 bytes, over max_line_bytes: skipped$' long.txt ||
+    fail "long line: $(cat long.txt)"
   byte4=$((2000001 + $(head -2 good.ndjson | wc -c)))
   grep -q "^exfilter: bad input: stdin:4 (byte $byte4): truncated" long.txt || fail "line after it: $(cat long.txt)"
+  ;;
+too_long_page)
+  # A whole M365 content blob on one line, over the limit: skipped, with where
+  # it is and what to do, and the events around it still forwarded (stdin and
+  # a mapped file read long lines on different paths).
+  events 0 3 > in.ndjson
+  { printf '['; events 10 30 | paste -sd, - | tr -d '\n'; printf ']\n'; } >> in.ndjson
+  events 3 3 >> in.ndjson
+  blob_at=$(head -3 in.ndjson | wc -c)
+  blob_len=$(sed -n 4p in.ndjson | tr -d '\n' | wc -c)
+  for how in stdin file; do
+    if [ $how = stdin ]; then
+      "$BIN" --mode annotate --max-line-bytes 4096 < in.ndjson > out.ndjson 2> err.txt; name=stdin
+    else  # 4 KiB chunks: the blob is longer than a chunk, the mapped reader's own path
+      printf '[agent]\nchunk_bytes = 4096\nmax_line_bytes = 4096\n' > small.toml
+      "$BIN" -c small.toml --mode annotate in.ndjson > out.ndjson 2> err.txt; name=in.ndjson
+    fi
+    expect_eq $? 0 "$how: exit"
+    expect_eq "$(lines out.ndjson)" 6 "$how: the events around the blob"
+    expect_eq "$(stat_of too_long err.txt)" 1 "$how: too_long counted"
+    grep -qx "exfilter: bad input: $name:4 (byte $blob_at): too_long: a line of $blob_len bytes, over max_line_bytes: skipped; it starts like a JSON array, like a Microsoft 365 content blob: raise max_line_bytes to read such pages whole" err.txt ||
+      fail "$how: message: $(cat err.txt)"
+  done
   ;;
 zst_input)
   events 0 50 > in.ndjson

@@ -68,12 +68,24 @@ TEST(BadInputLog, SkippedOverLongLinesCountAsLines) {
   std::string msg;
   // A 2 MB first line was skipped: the first chunk starts right after it.
   log.StartChunk(1, 2000001, 2000001);
-  log.TooLong("-", 2000000, kNow, &msg);
+  log.TooLong("-", LongLine{0, 2000000, ""}, kNow, &msg);
   log.Bad("-", 1, 2000130, ParseErrorKind::kMalformedJson, "", kNow, &msg);
   log.EndChunk(2000200, 3);
   EXPECT_EQ(msg,
-            "exfilter: bad input: stdin:1: too_long: a line of 2000000 bytes, over max_line_bytes: skipped\n"
+            "exfilter: bad input: stdin:1 (byte 0): too_long: a line of 2000000 bytes, over max_line_bytes: skipped\n"
             "exfilter: bad input: stdin:3 (byte 2000130): malformed_json\n");
+}
+
+TEST(BadInputLog, AnOverLongPageSaysToRaiseTheLimit) {
+  BadInputLog log;
+  std::string msg;
+  log.StartChunk(0, 100, 0);  // resumed mid-file: bytes only
+  log.TooLong("blobs.json", LongLine{100, 3000000, "a JSON array, like a Microsoft 365 content blob"}, kNow,
+              &msg);
+  EXPECT_EQ(msg,
+            "exfilter: bad input: blobs.json (byte 100): too_long: a line of 3000000 bytes, over "
+            "max_line_bytes: skipped; it starts like a JSON array, like a Microsoft 365 content blob: raise "
+            "max_line_bytes to read such pages whole\n");
 }
 
 TEST(BadInputLog, ResumedMidFileGivesBytesOnly) {

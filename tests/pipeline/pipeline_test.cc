@@ -137,7 +137,8 @@ TEST(Pipeline, OverLongLineIsSkippedAndTheRestDelivered) {
     // Each over-long line is recorded once: its first max_line_bytes (< 4096) and its length.
     const std::string record = longline.substr(0, 1000) + " [exfilter: too_long, 50008 bytes]\n";
     EXPECT_EQ(r.stage.too_long, record + record + record) << max_read;
-    EXPECT_EQ(r.stage.too_long_lengths, std::vector<uint64_t>(3, 50008)) << max_read;
+    const std::vector<LongLine> lines = {{8, 50008, ""}, {50025, 50008, ""}, {100034, 50008, ""}};
+    EXPECT_EQ(r.stage.too_long_lines, lines) << max_read;
   }
 }
 
@@ -151,7 +152,8 @@ TEST(Pipeline, OverLongLinesAtTheEndAndBackToBackAreRecorded) {
     EXPECT_EQ(r.too_long, 3u);
     const std::string record = longline.substr(0, 4096) + " [exfilter: too_long, 9008 bytes]\n";
     EXPECT_EQ(r.stage.too_long, record + record + record) << max_read;
-    EXPECT_EQ(r.stage.too_long_lengths, std::vector<uint64_t>(3, 9008)) << max_read;
+    const std::vector<LongLine> lines = {{0, 9008, ""}, {9009, 9008, ""}, {18018, 9008, ""}};
+    EXPECT_EQ(r.stage.too_long_lines, lines) << max_read;
   }
 }
 

@@ -48,7 +48,7 @@ class EchoStage : public OrderedStage {
     }
     if (chunk.end_of_source) ++ended;
     too_long.append(chunk.too_long);
-    too_long_lengths.insert(too_long_lengths.end(), chunk.too_long_lengths.begin(), chunk.too_long_lengths.end());
+    too_long_lines.insert(too_long_lines.end(), chunk.too_long_lines.begin(), chunk.too_long_lines.end());
     auto& p = static_cast<LinesPayload&>(*chunk.payload);
     for (auto [off, len] : p.lines) {
       if (prefix_) out->append(std::to_string(lines)).push_back(':');
@@ -78,7 +78,7 @@ class EchoStage : public OrderedStage {
   uint64_t lines = 0;
   int ended = 0;
   std::string too_long;  // the chunks' over-long line records, in order
-  std::vector<uint64_t> too_long_lengths;  // and their lengths
+  std::vector<LongLine> too_long_lines;  // and the lines
   bool order_ok = true;
   bool offsets_ok = true;
   bool finished = false;
