@@ -2,12 +2,16 @@
 // (M365 / Google Workspace / Box in about 60/25/15 shares, ~900 bytes per
 // event, 3000 users; seeded variations of corpus-shaped events), against
 // simdjson's own DOM parse_many over the same bytes. Targets: >= 1.5 GB/s and
-// >= 1.1x DOM. EXFILTER_PARSE_BENCH_INPUT=FILE benchmarks a file instead;
+// >= 1.1x DOM. BM_IndexFloor: stage 1 alone, and stage 1 plus the least walk
+// over its index (the floor of a parser on simdjson's index, as ours is).
+// EXFILTER_PARSE_BENCH_INPUT=FILE benchmarks a file instead;
 // EXFILTER_PARSE_BENCH_DUMP=FILE writes the stream out (to profile or split it).
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <fstream>
+#include <memory>
 #include <sstream>
 #include <random>
 #include <string>
@@ -200,6 +204,55 @@ void BM_DomParseMany(benchmark::State& state) {
   state.counters["docs"] = static_cast<double>(docs) / state.iterations();
 }
 BENCHMARK(BM_DomParseMany)->Unit(benchmark::kMillisecond)->MinTime(3);
+
+// The floor of any parser built on simdjson's stage-1 index, as ChunkParser
+// is: stage 1 over the same 128 KiB line-aligned batches the parser uses,
+// then (walk = 1) a pass that reads the byte of every structural and counts
+// nesting depth, which any reader of the index must at least do (a nested
+// value can only be skipped by visiting its structurals). Everything a parser
+// does beyond that (keys, values, grammar, normalization) comes on top.
+void BM_IndexFloor(benchmark::State& state) {
+  const std::string& s = Stream();
+  const bool walk = state.range(0) != 0;
+  std::unique_ptr<simdjson::internal::dom_parser_implementation> impl;
+  if (simdjson::get_active_implementation()->create_dom_parser_implementation(
+          size_t{1} << 20, simdjson::DEFAULT_MAX_DEPTH, impl) != simdjson::SUCCESS) {
+    state.SkipWithError("no stage 1");
+    return;
+  }
+  constexpr size_t kBatch = size_t{128} << 10;
+  uint64_t seen = 0;
+  for (auto _ : state) {
+    size_t pos = 0;
+    while (pos < s.size()) {
+      size_t end = std::min(s.size(), pos + kBatch);
+      if (end < s.size()) {
+        end = static_cast<size_t>(static_cast<const char*>(memrchr(s.data() + pos, '\n', end - pos)) -
+                                  s.data()) + 1;
+      }
+      if (impl->stage1(reinterpret_cast<const uint8_t*>(s.data() + pos), end - pos,
+                       simdjson::stage1_mode::regular) != simdjson::SUCCESS) {
+        state.SkipWithError("stage 1 failed");
+        return;
+      }
+      if (walk) {
+        const char* buf = s.data() + pos;
+        const uint32_t* idx = impl->structural_indexes.get();
+        int depth = 0;
+        for (uint32_t i = 0; i < impl->n_structural_indexes; ++i) {
+          const char c = buf[idx[i]];
+          depth += (c == '{' || c == '[') - (c == '}' || c == ']');
+          seen += static_cast<unsigned char>(c);
+        }
+        seen += static_cast<uint64_t>(depth);
+      }
+      pos = end;
+    }
+  }
+  benchmark::DoNotOptimize(seen);
+  state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * s.size()));
+}
+BENCHMARK(BM_IndexFloor)->ArgName("walk")->Arg(0)->Arg(1)->Unit(benchmark::kMillisecond)->MinTime(3);
 
 }  // namespace
 }  // namespace exfilter

@@ -6,6 +6,7 @@
 // Thread safety: pure function.
 #pragma once
 
+#include <cstddef>
 #include <string_view>
 
 namespace exfilter::internal {
@@ -13,6 +14,9 @@ namespace exfilter::internal {
 std::string_view NormalizeClientIp(std::string_view text);
 
 bool IsIpv4(std::string_view s);
+// The length of the dotted quad at the start of s (1-3 digits per part, each
+// at most 255; a fourth part of more digits counts its first three), or 0.
+size_t Ipv4Prefix(std::string_view s);
 bool IsIpv6(std::string_view s);
 
 }  // namespace exfilter::internal
