@@ -32,7 +32,13 @@ constexpr double kMinFactor = 0.05, kMaxFactor = 8.0;
 constexpr uint32_t kMaxShareSteps = 16;  // one window moves a share at most this many steps
 constexpr double kPriorMean = 0.1, kPriorVar = 10.0;  // before any peer statistics
 
-inline int Mod(int64_t x, int r) { return static_cast<int>(((x % r) + r) % r); }
+// 2^n for the slot shift (0..kMaxSlotShift): scaling by it is exact, as ldexp.
+inline double Pow2(int n) { return static_cast<double>(1u << n); }
+
+inline int Mod(int64_t x, int r) {  // in [0, r): one remainder, not two
+  const int m = static_cast<int>(x % r);
+  return m < 0 ? m + r : m;
+}
 
 // Folds windows that leave the open range when the head moves from h to w:
 // [h - L, min(h, w - L - 1)] from the ring, then the idle run (h, w - L - 1]
@@ -80,6 +86,9 @@ struct PeerShort {
 template <int N>
 void LearnShares(const uint8_t (&count)[N], uint8_t (&stored)[N - 1], uint8_t set_bit,
                  uint8_t& meta) {
+  bool any = false;
+  for (int i = 0; i < N; ++i) any |= count[i] != 0;
+  if (!any) return;  // nothing to learn
   uint8_t share[N];
   detect_internal::LoadShares<N>(stored, (meta & set_bit) != 0, share);
   bool moved = false;
@@ -117,7 +126,7 @@ double DetectorImpl::SlotFactor(const UserRec& u, int slot) const {
 double DetectorImpl::SlotMean(const UserRec& u) {
   double cbar = 0;
   for (int i = 0; i < kSlots; ++i) cbar += SlotDuty(i) * u.slot_mean[i];
-  return std::ldexp(cbar, detect_internal::SlotShift(u));
+  return cbar * Pow2(detect_internal::SlotShift(u));
 }
 
 double DetectorImpl::SlotFactor(const UserRec& u, int slot, double cbar) const {
@@ -136,12 +145,12 @@ void DetectorImpl::LearnSlot(UserRec& u, int slot, double count, int64_t windows
   double keep = slot_keep_(windows);
   double target = c * keep + (1 - keep) * std::min(count * kSlotScale, 65535.0);
   // Round toward the target (in units of 2^shift) so that small values still move.
-  double units = std::ldexp(target, -shift);
+  double units = target * (1.0 / Pow2(shift));
   double r = target < c ? std::floor(units) : std::ceil(units);
   while (r > 255 && shift < detect_internal::kMaxSlotShift) {  // coarser: halve every slot
     ++shift;
     for (uint8_t& m : u.slot_mean) m = static_cast<uint8_t>((m + 1) >> 1);
-    units = std::ldexp(target, -shift);
+    units = target * (1.0 / Pow2(shift));
     r = target < c ? std::floor(units) : std::ceil(units);
   }
   u.slot_mean[slot] = static_cast<uint8_t>(std::clamp(r, 0.0, 255.0));
@@ -363,23 +372,37 @@ void DetectorImpl::AdvanceUser(UserRec& u, int32_t w, GroupRec* peer) {
     base = u.short_base;
     if (peer != nullptr) ps.Load(*peer);
   };
-  for (int64_t x = h - ls; x <= std::min(h, short_end); ++x) {
-    uint32_t count = u.short_ring[Mod(x, kShortRing)];
+  // Loop invariants: the first window old enough for the peer statistics
+  // (x * short_ms - first_ms >= peer_min_age), the window after which the
+  // next long window is folded, the ring position of x.
+  const int64_t peer_from =
+      peer == nullptr ? INT64_MAX
+                      : FloorDiv(first_ms + peer_min_age + p_.short_ms - 1, p_.short_ms);
+  const int64_t long_last = std::min(lh, long_end);
+  auto long_due = [&] {  // x + 1 at which next_long is folded, if any
+    return next_long <= long_last ? (next_long + ll + 1) * k - ls : INT64_MAX;
+  };
+  int64_t long_at = long_due();
+  const int64_t x_end = std::min(h, short_end);
+  int slot = Mod(h - ls, kShortRing);
+  for (int64_t x = h - ls; x <= x_end; ++x, slot = slot + 1 == kShortRing ? 0 : slot + 1) {
+    const uint32_t count = u.short_ring[slot];
     if (count != 0) {
       sync_out();
       FoldWindow(u, false, static_cast<int32_t>(x), count, peer);
       sync_in();
     } else {
-      EwmaUpdate(base, 0.0, 1.0, p_.short_alpha);
-      if (peer != nullptr && x * p_.short_ms - first_ms >= peer_min_age) {
+      EwmaDecayStep(base, p_.short_alpha);
+      if (x >= peer_from) {
         PeerUpdate(base, Weight(x + 1 - first_short, false), ps.mean, ps.mean2, ps.phi,
                    ps.updates, ps.bw);
       }
     }
-    if (next_long <= std::min(lh, long_end) && (next_long + ll + 1) * k - ls <= x + 1) {
+    if (long_at <= x + 1) {
       sync_out();
       fold_long_upto(x + 1);
       sync_in();
+      long_at = long_due();
     }
   }
   u.short_base = base;
@@ -392,8 +415,10 @@ void DetectorImpl::AdvanceUser(UserRec& u, int32_t w, GroupRec* peer) {
     DecaySlots(u, idle_from, long_end);
     DecayPeak(u, long_end - idle_from + 1);
   }
-  for (int64_t x = std::max(h + 1, int64_t{w} - kShortRing + 1); x <= w; ++x) {
-    u.short_ring[Mod(x, kShortRing)] = 0;
+  const int64_t clear_from = std::max(h + 1, int64_t{w} - kShortRing + 1);
+  for (int64_t x = clear_from, i = Mod(x, kShortRing); x <= w;
+       ++x, i = i + 1 == kShortRing ? 0 : i + 1) {
+    u.short_ring[i] = 0;
   }
   if (lw > lh) {
     if (incidents_.find(u.key) == incidents_.end()) {  // shares do not learn incidents
@@ -433,27 +458,29 @@ GroupRec* DetectorImpl::Group(uint64_t key) {
   auto it = groups_.find(key);
   if (it != groups_.end()) return &it->second;
   if (groups_.size() >= config_.max_groups) return nullptr;
-  group_cache_.valid = false;  // an insert may move every record
+  group_cache_.Invalidate();  // an insert may move every record
   return &groups_[key];
+}
+
+GroupRec* DetectorImpl::CachedGroup(uint64_t key) {
+  GroupCache& c = group_cache_;
+  GroupCache::Entry& e = c.entries[(key * 0x9e3779b97f4a7c15ULL) >> 56];
+  if (e.generation == c.generation && e.key == key) return e.rec;
+  GroupRec* rec = Group(key);  // may start a new generation
+  e = {key, c.generation, rec};
+  return rec;
 }
 
 void DetectorImpl::Groups(uint64_t tenant_key, uint64_t peer_key, GroupRec** tenant,
                           GroupRec** peer) {
-  GroupCache& c = group_cache_;
-  if (!c.valid || c.tenant_key != tenant_key || c.peer_key != peer_key) {
-    c.tenant = Group(tenant_key);
-    c.peer = c.tenant;
-    if (peer_key != tenant_key) {
-      size_t before = groups_.size();
-      c.peer = Group(peer_key);
-      // Inserting the peer may have rehashed the table: find the tenant again.
-      if (groups_.size() != before && c.tenant != nullptr) c.tenant = &groups_.find(tenant_key)->second;
-    }
-    c.tenant_key = tenant_key;
-    c.peer_key = peer_key;
-    c.valid = true;
+  *tenant = CachedGroup(tenant_key);
+  if (peer_key == tenant_key) {
+    *peer = *tenant;
+    return;
   }
-  *tenant = c.tenant;
-  *peer = c.peer;
+  const uint64_t generation = group_cache_.generation;
+  *peer = CachedGroup(peer_key);
+  // Inserting the peer may have rehashed the table: find the tenant again.
+  if (group_cache_.generation != generation) *tenant = CachedGroup(tenant_key);
 }
 }  // namespace exfilter

@@ -9,12 +9,14 @@
 // Thread safety: none; owned by the detector thread.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "pipeline/detect/internal/huge_buffer.h"
+#include "pipeline/detect/internal/stats_math.h"
 
 namespace exfilter::detect_internal {
 
@@ -27,9 +29,28 @@ class BlockedCountMin {
   BlockedCountMin(BlockedCountMin&&) = default;  // the mapping moves, base_ stays valid
   BlockedCountMin& operator=(BlockedCountMin&&) = default;
 
-  uint32_t Estimate(uint64_t key) const;
+  // Inline: one or two calls per watched event.
+  uint32_t Estimate(uint64_t key) const {
+    uint32_t pos[8];
+    const uint16_t* b = Slots(key, pos);
+    uint32_t m = UINT32_MAX;
+    for (uint32_t r = 0; r < depth_; ++r) m = std::min<uint32_t>(m, b[pos[r]]);
+    return m;
+  }
   // Adds `n` with conservative update; returns the estimate before adding.
-  uint32_t Add(uint64_t key, uint32_t n = 1);
+  uint32_t Add(uint64_t key, uint32_t n = 1) {
+    uint32_t pos[8];
+    uint16_t* b = Slots(key, pos);
+    uint32_t m = UINT32_MAX;
+    for (uint32_t r = 0; r < depth_; ++r) m = std::min<uint32_t>(m, b[pos[r]]);
+    uint32_t target = std::min<uint32_t>(m + n, 65535);
+    // Conservative update: raise only the counters below the new minimum.
+    for (uint32_t r = 0; r < depth_; ++r) {
+      if (b[pos[r]] < target) b[pos[r]] = static_cast<uint16_t>(target);
+    }
+    total_ += n;
+    return m;
+  }
   void Prefetch(uint64_t key) const;
   void Clear();
 
@@ -44,7 +65,17 @@ class BlockedCountMin {
   bool LoadCounters(std::string_view bytes, uint64_t total);
 
  private:
-  uint16_t* Slots(uint64_t key, uint32_t* pos) const;
+  static constexpr uint32_t kBlockCounters = 32;  // 64 bytes of uint16_t
+  uint16_t* Slots(uint64_t key, uint32_t* pos) const {
+    uint64_t h1 = Mix(key, 0x9e3779b97f4a7c15ULL);
+    uint64_t h2 = Mix(key, 0xc2b2ae3d27d4eb4fULL);
+    uint64_t block = static_cast<uint64_t>((static_cast<unsigned __int128>(h1) * blocks_) >> 64);
+    uint32_t row_width = 1u << row_bits_;
+    for (uint32_t r = 0; r < depth_; ++r) {
+      pos[r] = r * row_width + static_cast<uint32_t>((h2 >> (r * 8)) & (row_width - 1));
+    }
+    return base_ + block * kBlockCounters;
+  }
 
   uint32_t depth_;
   uint32_t row_bits_;  // log2(32 / depth)

@@ -21,6 +21,11 @@ using detect_internal::UserRec;
 namespace {
 constexpr double kSubKeyMargin = 1.0;  // log10 units
 
+// x mod r in [0, r) with one remainder.
+inline int RingSlot(int64_t x, int r) {
+  const int m = static_cast<int>(x % r);
+  return m < 0 ? m + r : m;
+}
 inline void Bump(uint16_t& c) {
   if (c < 65535) ++c;
 }
@@ -121,7 +126,7 @@ void DetectorImpl::SetConfig(const DetectorConfig& config) {
   p_ = DeriveParams(config);
   BuildTables();
   stats_.suppressed_by_rule.resize(config.suppress.size(), 0);
-  group_cache_.valid = false;  // max_groups may have changed
+  group_cache_.Invalidate();  // max_groups may have changed
 }
 
 namespace {
@@ -224,6 +229,12 @@ void DetectorImpl::ObserveWatched(const DetectorEvent& ev, UserRec& u, bool /*is
   stats_.watched++;
   d.watched = true;
   const int64_t t = ev.time_ms;
+  // The novelty sketch first: it needs only the event's keys, so its hashing
+  // runs while the user's record and the fold chain below are still waiting.
+  const uint32_t seen_dest =
+      ev.dest_key != 0 ? novelty_.Add(NoveltyKey(ev.user_key, ev.dest_key, kTagDest)) : 0;
+  const uint64_t ipk = config_.new_ip_by_prefix ? ev.prefix_key : ev.ip_key;
+  const uint32_t seen_ip = ipk != 0 ? novelty_.Add(NoveltyKey(ev.user_key, ipk, kTagIp)) : 0;
   int32_t w = static_cast<int32_t>(p_.short_ms_div.Floor(t));
   GroupRec* tenant;
   GroupRec* peer;
@@ -240,8 +251,9 @@ void DetectorImpl::ObserveWatched(const DetectorEvent& ev, UserRec& u, bool /*is
   int32_t lw = static_cast<int32_t>(p_.k_div.Floor(w));
   int32_t lh = static_cast<int32_t>(p_.k_div.Floor(u.short_head));
   if (lw < lh - p_.long_lateness) lw = lh;
-  Bump(u.short_ring[((w % kShortRing) + kShortRing) % kShortRing]);
-  Bump(u.long_ring[((lw % kLongRing) + kLongRing) % kLongRing]);
+  const int ring_s = RingSlot(w, kShortRing), ring_l = RingSlot(lw, kLongRing);
+  Bump(u.short_ring[ring_s]);
+  Bump(u.long_ring[ring_l]);
   int svc = SubService(ev.service);
   int act = static_cast<int>(ev.action) - static_cast<int>(ActionClass::kUpload);
   if (lw == lh) {
@@ -255,18 +267,26 @@ void DetectorImpl::ObserveWatched(const DetectorEvent& ev, UserRec& u, bool /*is
 
   // Expectations and scores.
   const double ww = WarmWeight(u, t);
-  double ms, vs, ml, vl;
+  uint32_t xs = u.short_ring[ring_s];
+  uint32_t xl = u.long_ring[ring_l];
+  const uint32_t risk = ActiveRisk(u, t);
+  const uint32_t floor = risk != 0 ? config_.risk_min_count : config_.min_count;
+  // The long window's expectation is read only by the keys below that can be
+  // scored: the long window at the floor, a service with 3 or more events,
+  // the action class at the floor (the last two in the newest long window).
+  bool long_scored = xl >= floor;
+  if (lw == lh) {
+    for (int i = 0; i < kSubServices; ++i) long_scored |= u.svc_count[i] >= 3;
+    long_scored |= u.act_count[act] >= floor;
+  }
+  double ms, vs, ml = 0, vl = 0;
   const double cbar = SlotMean(u);  // slot_mean does not change below
   Expectation(u, peer, false, slot_s, ww, cbar, &ms, &vs);
-  Expectation(u, peer, true, slot_l, ww, cbar, &ml, &vl);
-  uint32_t xs = u.short_ring[((w % kShortRing) + kShortRing) % kShortRing];
-  uint32_t xl = u.long_ring[((lw % kLongRing) + kLongRing) % kLongRing];
+  if (long_scored) Expectation(u, peer, true, slot_l, ww, cbar, &ml, &vl);
   double surge = SurgeFactor(tenant, w, xs, ms);
   double surge_l = LongSurge(tenant, lw, surge);
   ms *= surge, vs *= surge * surge, ml *= surge_l, vl *= surge_l * surge_l;
 
-  const uint32_t risk = ActiveRisk(u, t);
-  const uint32_t floor = risk != 0 ? config_.risk_min_count : config_.min_count;
   WindowScore best{TailScore(xs, ms, vs), xs, ms, vs};
   d.window = WindowKind::kShort;
   d.key = KeyKind::kUser;
@@ -306,15 +326,8 @@ void DetectorImpl::ObserveWatched(const DetectorEvent& ev, UserRec& u, bool /*is
   // Novelty: a destination / IP seen no more often than the events of this window.
   uint32_t reasons = 0;
   bool old_enough = t - int64_t{u.first_min} * 60'000 >= p_.novelty_min_age_ms;
-  if (ev.dest_key != 0) {
-    uint32_t before = novelty_.Add(NoveltyKey(ev.user_key, ev.dest_key, kTagDest));
-    if (old_enough && before < xs) reasons |= kReasonNewDestination;
-  }
-  uint64_t ipk = config_.new_ip_by_prefix ? ev.prefix_key : ev.ip_key;
-  if (ipk != 0) {
-    uint32_t before = novelty_.Add(NoveltyKey(ev.user_key, ipk, kTagIp));
-    if (old_enough && before < xs) reasons |= kReasonNewIp;
-  }
+  if (old_enough && ev.dest_key != 0 && seen_dest < xs) reasons |= kReasonNewDestination;
+  if (old_enough && ipk != 0 && seen_ip < xs) reasons |= kReasonNewIp;
   double score = best.score;
   if (reasons != 0) score += config_.novelty_bonus;
   reasons |= risk;

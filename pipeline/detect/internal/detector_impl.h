@@ -122,13 +122,20 @@ class DetectorImpl {
   detect_internal::FastDiv short_week_, long_week_;  // their sizes (windows per week)
   // a^n of idle runs (short / long baseline, seasonal slot, peak), tabulated.
   detect_internal::DecayTable short_idle_, long_idle_, slot_keep_, peak_keep_;
-  // The last (tenant, peer) pair looked up: consecutive events often share
-  // it. Invalid after any insert into groups_ (records may move).
+  // Group records by key, direct-mapped: the tenant and a few dozen
+  // departments stay cached between events. An entry is valid only in the
+  // generation it was stored in; any insert into groups_ (records may move)
+  // or a config change starts a new generation.
   struct GroupCache {
-    bool valid = false;
-    uint64_t tenant_key = 0, peer_key = 0;
-    GroupRec* tenant = nullptr;
-    GroupRec* peer = nullptr;
+    static constexpr int kEntries = 256;
+    struct Entry {
+      uint64_t key = 0;
+      uint64_t generation = 0;
+      GroupRec* rec = nullptr;
+    };
+    uint64_t generation = 1;
+    Entry entries[kEntries];
+    void Invalidate() { ++generation; }
   };
   GroupCache group_cache_;
 
@@ -157,6 +164,7 @@ class DetectorImpl {
   double SurgeFactor(const GroupRec* tenant, int32_t w, uint32_t user_count,
                      double user_expected) const;
   GroupRec* Group(uint64_t key);
+  GroupRec* CachedGroup(uint64_t key);  // Group() through group_cache_
   // The tenant's and the peer group's records (nullptr beyond max_groups),
   // both valid together: looking up the second may insert and rehash.
   void Groups(uint64_t tenant_key, uint64_t peer_key, GroupRec** tenant, GroupRec** peer);

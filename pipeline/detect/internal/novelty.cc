@@ -12,12 +12,6 @@ NoveltyMemory::NoveltyMemory(uint32_t width_log2, uint32_t depth, int64_t period
   if (period_ms_ > 0) previous_.emplace(width_log2, depth);
 }
 
-uint32_t NoveltyMemory::Add(uint64_t key) {
-  uint32_t before = current_.Add(key);
-  if (previous_) before = std::max(before, previous_->Estimate(key));
-  return before;
-}
-
 void NoveltyMemory::Prefetch(uint64_t key) const {
   current_.Prefetch(key);
   if (previous_) previous_->Prefetch(key);

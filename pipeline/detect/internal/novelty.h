@@ -10,6 +10,7 @@
 // Thread safety: none; owned by the detector thread.
 #pragma once
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <optional>
@@ -26,7 +27,11 @@ class NoveltyMemory {
   NoveltyMemory(uint32_t width_log2, uint32_t depth, int64_t period_ms);
 
   // Earlier sightings of `key` (never undercounted), then counts this one.
-  uint32_t Add(uint64_t key);
+  uint32_t Add(uint64_t key) {  // inline: one or two calls per watched event
+    uint32_t before = current_.Add(key);
+    if (previous_) before = std::max(before, previous_->Estimate(key));
+    return before;
+  }
   void Prefetch(uint64_t key) const;
   // Moves to the period of `watermark_ms` (which never decreases): one
   // period on, the current generation becomes the previous one and a

@@ -1,8 +1,12 @@
-// The user table's tag bytes (one per slot, a byte of the key) and the
-// multiply-shift FastDiv used on the hot path (stats_math.h).
+// The user table's tag bytes (one per slot, a byte of the key), the
+// multiply-shift FastDiv and the empty-window EWMA step used on the hot path
+// (stats_math.h).
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <cstdint>
+#include <cstring>
+#include <limits>
 #include <vector>
 
 #include "pipeline/detect/internal/stats_math.h"
@@ -10,6 +14,9 @@
 
 namespace exfilter::dtest {
 namespace {
+using detect_internal::Ewma;
+using detect_internal::EwmaDecayStep;
+using detect_internal::EwmaUpdate;
 using detect_internal::FastDiv;
 using detect_internal::FloorDiv;
 using detect_internal::UserRec;
@@ -23,6 +30,41 @@ uint64_t Next(uint64_t& s) {  // xorshift64*
 }
 
 int64_t FloorMod(int64_t a, int64_t d) { return ((a % d) + d) % d; }
+
+bool SameBits(float a, float b) { return std::memcmp(&a, &b, sizeof a) == 0; }
+
+TEST(EwmaDecayStep, SameBitsAsTheUpdateWithCountZero) {
+  // Every scale of value (zeros, subnormals, counts, huge), alphas of the
+  // configured half-lives and extremes, many steps chained as in a fold.
+  std::vector<float> values = {0.0f, -0.0f, std::numeric_limits<float>::denorm_min(),
+                               std::numeric_limits<float>::min(), 1e-20f, 0.02f, 1.0f,
+                               3.0f, 12.5f, 1e6f, std::numeric_limits<float>::max()};
+  uint64_t s = 99;
+  for (int i = 0; i < 20'000; ++i) {
+    uint32_t bits = static_cast<uint32_t>(Next(s)) & 0x7f7fffffu;  // finite, >= 0
+    float v;
+    std::memcpy(&v, &bits, sizeof v);
+    values.push_back(v);
+  }
+  const double alphas[] = {1e-9, 1.0 - std::exp(-std::log(2.0) * 15 / (14 * 24 * 60)),
+                           1.0 - std::exp(-std::log(2.0) * 360 / (14 * 24 * 60)), 0.1, 0.5,
+                           0.999999};
+  size_t compared = 0;
+  for (double alpha : alphas) {
+    for (size_t i = 0; i + 1 < values.size(); ++i) {
+      Ewma a{values[i], values[i + 1]};
+      Ewma b = a;
+      for (int step = 0; step < 9; ++step) {
+        EwmaUpdate(a, 0.0, 1.0, alpha);
+        EwmaDecayStep(b, alpha);
+        ASSERT_TRUE(SameBits(a.mean, b.mean)) << values[i] << " alpha " << alpha;
+        ASSERT_TRUE(SameBits(a.m2, b.m2)) << values[i + 1] << " alpha " << alpha;
+        ++compared;
+      }
+    }
+  }
+  EXPECT_GT(compared, 1'000'000u);
+}
 
 TEST(FastDiv, MatchesFloorDivForEveryDivisorInUse) {
   // Window lengths (ms, minutes), windows per long window and per week.
