@@ -1,11 +1,40 @@
 #include "parsers/internal/client_ip.h"
 
-#include <emmintrin.h>
-
 #include <cstdint>
 #include <cstring>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 namespace exfilter::internal {
+
+size_t Ipv4PrefixBytes(std::string_view s) {
+  const char* p = s.data();
+  const char* end = p + s.size();
+  auto octet = [&]() {  // 1-3 digits worth at most 255
+    if (p == end) return false;
+    unsigned v = static_cast<unsigned char>(*p) - '0';
+    if (v > 9) return false;
+    ++p;
+    for (int i = 0; i < 2 && p < end; ++i, ++p) {
+      unsigned d = static_cast<unsigned char>(*p) - '0';
+      if (d > 9) break;
+      v = v * 10 + d;
+    }
+    return v <= 255;
+  };
+  for (int part = 0; part < 3; ++part) {
+    if (!octet() || p == end || *p != '.') return 0;
+    ++p;
+  }
+  if (!octet()) return 0;
+  return static_cast<size_t>(p - s.data());
+}
+
+#if !defined(__SSE2__)
+size_t Ipv4Prefix(std::string_view s) { return Ipv4PrefixBytes(s); }
+#else
 namespace {
 
 // The first n (7..15) bytes of p in the low n bytes of a vector, zeros after
@@ -67,6 +96,7 @@ size_t Ipv4Prefix(std::string_view s) {
   if (max > 255 || Part(d, d3 + 1, len4) > 255) return 0;
   return end;
 }
+#endif  // __SSE2__
 
 bool IsIpv4(std::string_view s) { return !s.empty() && Ipv4Prefix(s) == s.size(); }
 

@@ -16,7 +16,10 @@ std::string_view NormalizeClientIp(std::string_view text);
 bool IsIpv4(std::string_view s);
 // The length of the dotted quad at the start of s (1-3 digits per part, each
 // at most 255; a fourth part of more digits counts its first three), or 0.
+// With SSE2 from vector compares and bit scans; Ipv4PrefixBytes is the same
+// function a byte at a time (the fallback elsewhere, and the tests' reference).
 size_t Ipv4Prefix(std::string_view s);
+size_t Ipv4PrefixBytes(std::string_view s);
 bool IsIpv6(std::string_view s);
 
 }  // namespace exfilter::internal
