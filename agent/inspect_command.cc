@@ -20,6 +20,7 @@
 #include "agent/config.h"
 #include "parsers/chunk_parser.h"
 #include "parsers/inspect.h"
+#include "util/envelope_hint.h"
 
 namespace exfilter {
 namespace {
@@ -56,7 +57,7 @@ class InspectSink {
       line_at_ += CountNewlines(buf_ + counted_to_, err.offset - counted_to_);
       counted_to_ = err.offset;
     }
-    AppendInspectErrorJson(err, line_at_, source_, &out_);
+    AppendInspectErrorJson(err, line_at_, source_, &out_, TooLongHint(err));
     out_.push_back('\n');
     MaybeFlush();
   }
@@ -66,6 +67,16 @@ class InspectSink {
   }
 
  private:
+  // For a too_long line that starts like an API page: what to do about it.
+  std::string_view TooLongHint(const ParseError& err) {
+    if (err.kind != ParseErrorKind::kTooLong) return {};
+    std::string_view looks_like = EnvelopeHint({buf_ + err.offset, err.length});
+    if (looks_like.empty()) return {};
+    hint_.assign("it starts like ");
+    hint_.append(looks_like);
+    hint_.append(": raise --max-line-bytes (max_line_bytes) to read such pages whole");
+    return hint_;
+  }
   void MaybeFlush() {
     if (out_.size() >= (64 << 10)) Flush();
   }
@@ -74,6 +85,7 @@ class InspectSink {
   std::string_view source_;
   uint64_t line_at_ = 1;
   size_t counted_to_ = 0;
+  std::string hint_;
   std::string out_;
 };
 

@@ -81,13 +81,14 @@ void AppendInspectJson(const AuditEvent& ev, std::string* out) {
 }
 
 void AppendInspectErrorJson(const ParseError& err, uint64_t line, std::string_view source,
-                            std::string* out) {
+                            std::string* out, std::string_view hint) {
   out->append("{\"error\":");
   AppendJsonString(ParseErrorKindName(err.kind), out);
   out->append(",\"line\":");
   out->append(std::to_string(line));
   Field("source", source, out);
   Field("detail", err.detail, out);
+  if (!hint.empty()) Field("hint", hint, out);
   out->push_back('}');
 }
 

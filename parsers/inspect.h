@@ -10,6 +10,7 @@
 //   "time" is RFC 3339 UTC with milliseconds, or null when the event had none.
 // Error line:
 //   {"error":"malformed_json","line":12,"source":"audit.json","detail":"..."}
+//   A too_long line that starts like an API page adds "hint" (what to do).
 //
 // Thread safety: pure functions.
 #pragma once
@@ -27,9 +28,9 @@ namespace exfilter {
 void AppendInspectJson(const AuditEvent& ev, std::string* out);
 
 // Appends the error object (no newline). `line` is 1-based; `source` is the
-// file name ("-" for stdin).
+// file name ("-" for stdin); a non-empty `hint` is added as "hint".
 void AppendInspectErrorJson(const ParseError& err, uint64_t line, std::string_view source,
-                            std::string* out);
+                            std::string* out, std::string_view hint = {});
 
 // Appends ms since the epoch as "YYYY-MM-DDTHH:MM:SS.mmmZ".
 void AppendRfc3339Millis(int64_t time_ms, std::string* out);

@@ -222,6 +222,12 @@ too_long_page)
     grep -qx "exfilter: bad input: $name:4 (byte $blob_at): too_long: a line of $blob_len bytes, over max_line_bytes: skipped; it starts like a JSON array, like a Microsoft 365 content blob: raise max_line_bytes to read such pages whole" err.txt ||
       fail "$how: message: $(cat err.txt)"
   done
+  # inspect says the same: the error line for line 4 carries what to do.
+  "$BIN" inspect --errors-only --max-line-bytes 4096 in.ndjson > insp.txt 2> /dev/null
+  expect_eq "$(lines insp.txt)" 1 "inspect: one error line"
+  grep -qF '{"error":"too_long","line":4,' insp.txt || fail "inspect: error line: $(cat insp.txt)"
+  grep -qF '"hint":"it starts like a JSON array, like a Microsoft 365 content blob: raise --max-line-bytes (max_line_bytes) to read such pages whole"}' insp.txt ||
+    fail "inspect: hint: $(cat insp.txt)"
   ;;
 zst_input)
   events 0 50 > in.ndjson

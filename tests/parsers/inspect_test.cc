@@ -34,6 +34,10 @@ TEST(Inspect, ErrorLineAndEscapes) {
   AppendInspectErrorJson(err, 12, "a\tb.json", &out);
   EXPECT_EQ(out, R"({"error":"invalid_utf8","line":12,"source":"a\tb.json","detail":"bad"})");
   out.clear();
+  err.kind = ParseErrorKind::kTooLong;
+  AppendInspectErrorJson(err, 3, "-", &out, "raise \"it\"");
+  EXPECT_EQ(out, R"({"error":"too_long","line":3,"source":"-","detail":"bad","hint":"raise \"it\""})");
+  out.clear();
   AppendJsonString(std::string_view("x\x01\n\\", 4), &out);
   EXPECT_EQ(out, R"("x\u0001\n\\")");
 }
