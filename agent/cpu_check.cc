@@ -22,10 +22,21 @@ std::string_view IsaLevelForMarch(std::string_view march) {
 }
 
 bool CpuSupportsIsaLevel(std::string_view level) {
+  // Feature by feature (clang 14 does not know the level names): the ones a
+  // compiler emits unasked at each level.
   __builtin_cpu_init();  // may run before the constructors that would call it
-  if (level == "x86-64-v2") return __builtin_cpu_supports("x86-64-v2");
-  if (level == "x86-64-v3") return __builtin_cpu_supports("x86-64-v3");
-  if (level == "x86-64-v4") return __builtin_cpu_supports("x86-64-v4");
+  const bool v2 = __builtin_cpu_supports("sse3") && __builtin_cpu_supports("ssse3") &&
+                  __builtin_cpu_supports("sse4.1") && __builtin_cpu_supports("sse4.2") &&
+                  __builtin_cpu_supports("popcnt");
+  const bool v3 = v2 && __builtin_cpu_supports("avx") && __builtin_cpu_supports("avx2") &&
+                  __builtin_cpu_supports("bmi") && __builtin_cpu_supports("bmi2") &&
+                  __builtin_cpu_supports("fma");
+  const bool v4 = v3 && __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
+                  __builtin_cpu_supports("avx512cd") && __builtin_cpu_supports("avx512dq") &&
+                  __builtin_cpu_supports("avx512vl");
+  if (level == "x86-64-v2") return v2;
+  if (level == "x86-64-v3") return v3;
+  if (level == "x86-64-v4") return v4;
   return true;
 }
 
