@@ -83,7 +83,7 @@ std::vector<std::pair<std::string_view, Setter>> DetectorSetters(DetectorConfig*
       {"novelty_bonus", Num(&c->novelty_bonus, 0, 100)},
       {"novelty_min_age", Dur(&c->novelty_min_age)},
       {"novelty_memory", Dur(&c->novelty_memory)},
-      {"failure_run", Num(&c->failure_run, 1, 255)},
+      {"failure_run", Num(&c->failure_run, 1, 127)},  // the run counter holds 7 bits
       {"risk_duration", Dur(&c->risk_duration)},
       {"risk_threshold_factor", Num(&c->risk_threshold_factor, 0.01, 1)},
       {"risk_min_count", Num(&c->risk_min_count, 1, 65535)},

@@ -65,7 +65,7 @@ struct DetectorConfig {
   // memory). 0: never forget (one sketch).
   absl::Duration novelty_memory = absl::ZeroDuration();
   // --- identity risk ---
-  uint32_t failure_run = 3;                      // consecutive sign-in failures that raise risk
+  uint32_t failure_run = 3;                      // consecutive sign-in failures that raise risk (1..127)
   absl::Duration risk_duration = absl::Hours(24);  // how long raised risk lasts
   double risk_threshold_factor = 0.4;            // threshold multiplier while at risk
   uint32_t risk_min_count = 8;                   // floor while at risk

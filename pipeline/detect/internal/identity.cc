@@ -20,9 +20,13 @@ void DetectorImpl::ObserveSignin(const DetectorEvent& ev, UserRec& u, Decision& 
   uint32_t raise = 0;
   switch (ev.action) {
     case ActionClass::kSigninFailure:
-      if ((u.fail_run & detect_internal::kFailRunMask) < detect_internal::kFailRunMask) u.fail_run++;
-      if ((u.fail_run & detect_internal::kFailRunMask) == config_.failure_run) {
-        raise = kReasonAfterSigninFailures;
+      // Raised once, when the run reaches failure_run; the 7-bit counter then
+      // saturates without raising again.
+      if ((u.fail_run & detect_internal::kFailRunMask) < detect_internal::kFailRunMask) {
+        u.fail_run++;
+        if ((u.fail_run & detect_internal::kFailRunMask) == config_.failure_run) {
+          raise = kReasonAfterSigninFailures;
+        }
       }
       break;
     case ActionClass::kSigninRisky:

@@ -88,6 +88,10 @@ TEST(DetectorConfig, BadValuesAreRefused) {
   EXPECT_FALSE(Load("[[maintenance]]\nstart = 2026-11-30T18:00:00Z\n", &c).ok());  // no end
   EXPECT_FALSE(Load("[[maintenance]]\nstart = 2026-11-30T18:00:00\nend = 2026-11-30T19:00:00\n", &c).ok());  // no offset
   EXPECT_FALSE(Load("[[suppress]]\nname = \"matches everything\"\n", &c).ok());
+  // The run counter holds 7 bits: a run of 128 could never be reached.
+  EXPECT_FALSE(Load("[detector]\nfailure_run = 128\n", &c).ok());
+  EXPECT_TRUE(Load("[detector]\nfailure_run = 127\n", &c).ok());
+  EXPECT_EQ(c.failure_run, 127u);
   absl::Status s = Load("[detector]\nmin_count = -1\n", &c);
   EXPECT_NE(s.message().find("exfilter.toml:2: 'min_count' in [detector]"), std::string::npos) << s;
 }

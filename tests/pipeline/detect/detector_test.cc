@@ -235,6 +235,23 @@ TEST(Detector, SignInFailureRunThenThreeTimesBurstAlertsTheBurstAloneDoesNot) {
   EXPECT_TRUE(erin_reasons & kReasonAfterSigninFailures);
 }
 
+TEST(Detector, LongestConfigurableFailureRunStillRaisesRisk) {
+  DetectorConfig c = TestConfig();
+  c.failure_run = 127;  // the largest value the config accepts
+  auto d = MakeDetector(c);
+  const int64_t t0 = Monday() + 10 * kHour;
+  for (int i = 0; i < 126; ++i) {
+    d->Observe(Ev("hank@corp.com", t0 + i * 1000, ActionClass::kSigninFailure), nullptr);
+  }
+  EXPECT_EQ(d->stats().risk_raised, 0u);
+  Decision last = d->Observe(Ev("hank@corp.com", t0 + 126 * 1000, ActionClass::kSigninFailure), nullptr);
+  EXPECT_EQ(d->stats().risk_raised, 1u);
+  EXPECT_TRUE(last.reasons & kReasonAfterSigninFailures);
+  // A longer run does not raise it again.
+  d->Observe(Ev("hank@corp.com", t0 + 127 * 1000, ActionClass::kSigninFailure), nullptr);
+  EXPECT_EQ(d->stats().risk_raised, 1u);
+}
+
 TEST(Detector, DormantAccountWakingUpIsCaught) {
   auto d = MakeDetector();
   std::vector<std::vector<DetectorEvent>> parts;
