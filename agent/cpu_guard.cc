@@ -9,14 +9,15 @@
 #include <string>
 
 #include "agent/cpu_check.h"
+#include "parsers/isa_features.h"
 
 namespace {
 
 // Priority 101: before the default-priority constructors of every object.
 __attribute__((constructor(101))) void RefuseCpuWithoutParsersIsa() {
-  const std::string_view level = exfilter::IsaLevelForMarch(EXFILTER_PARSERS_MARCH);
-  if (exfilter::CpuSupportsIsaLevel(level)) return;
-  const std::string message = exfilter::CpuRefusalMessage(EXFILTER_PARSERS_MARCH, level);
+  const uint32_t missing = exfilter::kParsersIsaFeatures & ~exfilter::CpuIsaFeatures();
+  if (missing == 0) return;
+  const std::string message = exfilter::CpuRefusalMessage(EXFILTER_PARSERS_MARCH, missing);
   std::fputs(message.c_str(), stderr);
   _exit(2);
 }
