@@ -45,6 +45,7 @@ std::map<std::string, Setter> AgentSetters(AgentConfig* c, std::string* mode, st
   s["dead_letter"] = Str(&c->dead_letter);
   s["format"] = OneOf(&c->format, {"auto", "m365", "google", "box", "generic"});
   s["max_line_bytes"] = Int(&c->max_line_bytes, 1024, int64_t{1} << 30);
+  s["mmap_input"] = Bool(&c->mmap_input);
   s["chunk_bytes"] = Int(&c->chunk_bytes, 4096, int64_t{64} << 20);
   s["memory_budget_bytes"] = Int(&c->memory_budget_bytes, int64_t{1} << 20, int64_t{64} << 30);
   s["checkpoint_interval"] = Duration(&c->checkpoint_interval);

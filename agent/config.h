@@ -31,6 +31,11 @@ struct AgentConfig {
   std::string dead_letter;          // file for unparsable input lines; empty = none
   std::string format = "auto";      // auto, m365, google, box, generic
   uint64_t max_line_bytes = 1 << 20;
+  // Read whole regular files (not --follow) through a read-only mapping
+  // instead of read() into the chunk buffers. Off by default: on the VMs
+  // measured (perf/RESULTS.md) first touches of mapped pages cost more than
+  // the copy read() makes.
+  bool mmap_input = false;
   uint64_t chunk_bytes = 256 << 10;
   uint64_t memory_budget_bytes = 32 << 20;  // chunks in flight
   absl::Duration checkpoint_interval = absl::Seconds(10);

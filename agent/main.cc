@@ -35,6 +35,7 @@ struct Flags {
   uint64_t memory_budget = 0;
   double stats_interval = 0;
   bool quiet = false;
+  bool mmap = false;
   bool check_config = false;
   bool version = false;
 };
@@ -62,6 +63,7 @@ int main(int argc, char** argv) {
       ->check(CLI::IsMember({"auto", "m365", "google", "box", "generic"}));
   app.add_option("--max-line-bytes", f.max_line_bytes, "longer input lines are skipped and counted (default 1 MiB)")
       ->check(CLI::Range(uint64_t{1024}, uint64_t{1} << 30));
+  app.add_flag("--mmap", f.mmap, "read whole files through a memory mapping instead of read()");
   app.add_option("--memory-budget", f.memory_budget, "bytes of input in flight (default 32 MiB)")
       ->check(CLI::Range(uint64_t{1} << 20, uint64_t{64} << 30));
   app.add_option("--stats-interval", f.stats_interval, "seconds between stats lines on stderr (0 = only at exit)")
@@ -114,6 +116,7 @@ int main(int argc, char** argv) {
   if (app.count("--dead-letter")) cfg.dead_letter = f.dead_letter;
   if (app.count("--format")) cfg.format = f.format;
   if (app.count("--max-line-bytes")) cfg.max_line_bytes = f.max_line_bytes;
+  if (app.count("--mmap")) cfg.mmap_input = f.mmap;
   if (app.count("--memory-budget")) cfg.memory_budget_bytes = f.memory_budget;
   if (app.count("--stats-interval")) cfg.stats_interval = absl::Seconds(f.stats_interval);
   if (app.count("--quiet")) cfg.quiet = f.quiet;

@@ -225,7 +225,8 @@ int RunAgent(const AgentConfig& cfg, const std::string& config_file) {
         }
         uint64_t offset = 0;
         if (auto it = resume.find(id.Key()); id.fingerprint != 0 && it != resume.end()) offset = it->second;
-        if (const char* map = MapRegularFile(path, &mapped); map != nullptr) {  // zero-copy
+        const char* map = cfg.mmap_input ? MapRegularFile(path, &mapped) : nullptr;
+        if (map != nullptr) {  // zero-copy
           SourceCursor cur;
           cur.id = sources.Register(path, id);
           cur.offset = std::min<uint64_t>(offset, mapped.back().second);

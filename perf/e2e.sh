@@ -11,7 +11,8 @@
 #   (default /tmp/exfilter-e2e); FILE uses an existing NDJSON file.
 #   REPEAT=N (default 5): exfilter's runs are repeated N times, -t 1 and -t 2
 #   alternating, and the median is printed (this VM's timings vary by +-20%).
-#   The pipe row is `cat FILE | exfilter -t 2` (stdin, the pipe-filter use).
+#   The pipe row is `cat FILE | exfilter -t 2` (stdin, the pipe-filter use);
+#   the mmap row is `exfilter -t 2 --mmap FILE` (the file mapped, not read()).
 set -euo pipefail
 BUILD=${1:-/work/build-agent}
 WHAT=${2:-1G}
@@ -65,8 +66,12 @@ median() { tr ' ' '\n' | grep . | sort -g | awk '{ v[NR] = $1 } END { print v[in
 REPEAT=${REPEAT:-5}
 declare -A SECS_OF CPU_OF RSS_OF
 for _ in $(seq "$REPEAT"); do
-  for t in 1 2 pipe; do
-    if [ $t == pipe ]; then run sh -c "cat '$INPUT' | '$BIN' -t 2"; else run "$BIN" -t $t "$INPUT"; fi
+  for t in 1 2 pipe mmap; do
+    case $t in
+      pipe) run sh -c "cat '$INPUT' | '$BIN' -t 2" ;;
+      mmap) run "$BIN" -t 2 --mmap "$INPUT" ;;
+      *) run "$BIN" -t $t "$INPUT" ;;
+    esac
     SECS_OF[$t]+=" $SECS"; CPU_OF[$t]+=" $CPU"
     [ "$RSS" -gt "${RSS_OF[$t]:-0}" ] && RSS_OF[$t]=$RSS
     if [ $t == 1 ]; then
@@ -75,10 +80,11 @@ for _ in $(seq "$REPEAT"); do
     fi
   done
 done
-echo "e2e: exfilter seconds per run: -t 1:${SECS_OF[1]}; -t 2:${SECS_OF[2]}; pipe:${SECS_OF[pipe]}" >&2
+echo "e2e: exfilter seconds per run: -t 1:${SECS_OF[1]}; -t 2:${SECS_OF[2]}; pipe:${SECS_OF[pipe]}; mmap:${SECS_OF[mmap]}" >&2
 T1_S=$(median <<< "${SECS_OF[1]}"); T1_CPU=$(median <<< "${CPU_OF[1]}"); T1_RSS=${RSS_OF[1]}
 T2_S=$(median <<< "${SECS_OF[2]}"); T2_CPU=$(median <<< "${CPU_OF[2]}"); T2_RSS=${RSS_OF[2]}
 P_S=$(median <<< "${SECS_OF[pipe]}"); P_CPU=$(median <<< "${CPU_OF[pipe]}"); P_RSS=${RSS_OF[pipe]}
+M_S=$(median <<< "${SECS_OF[mmap]}"); M_CPU=$(median <<< "${CPU_OF[mmap]}"); M_RSS=${RSS_OF[mmap]}
 
 printf 'input: %s, %d bytes, %s events, %s forwarded (exfilter filter mode); exfilter rows: median of %d runs\n' \
   "$INPUT" "$BYTES" "$EVENTS" "$FORWARDED" "$REPEAT"
@@ -91,7 +97,9 @@ printf '%-28s %8s %10s %14s %10s %8s %12s\n' "simdjson DOM parse_many" "-" "$DOM
 row "exfilter -t 1" "$T1_S" "$T1_RSS" "$T1_CPU"
 row "exfilter -t 2" "$T2_S" "$T2_RSS" "$T2_CPU"
 row "cat | exfilter -t 2 (pipe)" "$P_S" "$P_RSS" "$P_CPU"
-awk -v t1="$T1_S" -v t2="$T2_S" -v jq="$JQ_S" -v cat="$CAT_S" -v b="$BYTES" -v dom="$DOM_MBPS" 'BEGIN {
+row "exfilter -t 2 --mmap" "$M_S" "$M_RSS" "$M_CPU"
+awk -v t1="$T1_S" -v t2="$T2_S" -v mm="$M_S" -v jq="$JQ_S" -v cat="$CAT_S" -v b="$BYTES" -v dom="$DOM_MBPS" 'BEGIN {
   printf "ratios: -t 2 / -t 1 = %.2fx; -t 2 / jq = %.1fx; -t 2 / cat = %.2f", t1 / t2, jq / t2, cat / t2
   if (dom != "n/a") printf "; -t 2 / DOM = %.2fx", (b / t2 / 1e6) / dom
+  printf "; -t 2 read() / --mmap = %.2fx", mm / t2
   printf "\n" }'

@@ -110,6 +110,11 @@ thread_determinism)
   # Pipe (short reads, other chunking) gives the same bytes as the file.
   cat big.ndjson | "$BIN" -t 2 --mode annotate -q > p2.ndjson
   cmp -s a1.ndjson p2.ndjson || fail "stdin output differs from file output"
+  # A memory-mapped file (--mmap) gives the same bytes as read().
+  for t in 1 2; do
+    "$BIN" -t $t --mmap --mode annotate -q big.ndjson > m$t.ndjson || fail "--mmap t=$t"
+    cmp -s a1.ndjson m$t.ndjson || fail "--mmap output differs from read() output (t=$t)"
+  done
   ;;
 partial_last_line)
   events 0 5 > in.ndjson
@@ -118,6 +123,11 @@ partial_last_line)
   expect_eq "$(lines out.ndjson)" 6 "last line without newline is read at end of input"
   grep -q '"Id":"ev-5"' out.ndjson || fail "ev-5 missing"
   expect_eq "$(stat_of errors err.txt)" 0 "no error"
+  # The same file by name, read() and mapped (its last bytes copied for the padding).
+  for io in "" --mmap; do
+    "$BIN" --mode annotate $io in.ndjson > file.ndjson 2> /dev/null || fail "file $io"
+    cmp -s out.ndjson file.ndjson || fail "file ${io:-read()} output differs from stdin"
+  done
   ;;
 over_long_line)
   events 0 3 > in.ndjson
