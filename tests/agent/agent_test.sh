@@ -135,7 +135,7 @@ over_long_line)
     "$(head -c 3000000 /dev/zero | tr '\0' a)" >> in.ndjson
   events 3 4 >> in.ndjson
   "$BIN" --mode annotate --max-line-bytes 1048576 --state-dir st < in.ndjson > /dev/null 2>&1
-  # Dead letter: the first 4 KiB of the long line and its true length, from stdin and from the (mapped) file.
+  # Dead letter: the first 4 KiB of the long line and its true length, from stdin and from the file (read() and mapped).
   long_len=$(sed -n 4p in.ndjson | tr -d '\n' | wc -c)
   { sed -n 4p in.ndjson | head -c 4096; echo " [exfilter: too_long, $long_len bytes]"; } > dead-expected.txt
   "$BIN" -q --max-line-bytes 1048576 --dead-letter dead-stdin.txt < in.ndjson > /dev/null || fail "stdin run"
@@ -143,6 +143,8 @@ over_long_line)
   "$BIN" --max-line-bytes 1048576 --dead-letter dead-file.txt in.ndjson 2> err0.txt > /dev/null || fail "file run"
   cmp -s dead-file.txt dead-expected.txt || fail "dead letter (file): $(tail -c 60 dead-file.txt)"
   expect_eq "$(stat_of dead_letters err0.txt)" 1 "dead_letters counted"
+  "$BIN" -q --mmap --max-line-bytes 1048576 --dead-letter dead-mmap.txt in.ndjson > /dev/null || fail "mapped file run"
+  cmp -s dead-mmap.txt dead-expected.txt || fail "dead letter (mapped file): $(tail -c 60 dead-mmap.txt)"
   "$BIN" --mode annotate --max-line-bytes 1048576 --state-dir st in.ndjson > out.ndjson 2> err.txt
   expect_eq "$(lines out.ndjson)" 7 "every line around the long one is read"
   expect_eq "$(stat_of too_long err.txt)" 1 "the long line is counted"
@@ -212,18 +214,20 @@ bad_input_messages)
   ;;
 too_long_page)
   # A whole M365 content blob on one line, over the limit: skipped, with where
-  # it is and what to do, and the events around it still forwarded (stdin and
-  # a mapped file read long lines on different paths).
+  # it is and what to do, and the events around it still forwarded (stdin, a
+  # file read with read() in 4 KiB chunks and a mapped file (--mmap) read long
+  # lines on different paths).
   events 0 3 > in.ndjson
   { printf '['; events 10 30 | paste -sd, - | tr -d '\n'; printf ']\n'; } >> in.ndjson
   events 3 3 >> in.ndjson
   blob_at=$(head -3 in.ndjson | wc -c)
   blob_len=$(sed -n 4p in.ndjson | tr -d '\n' | wc -c)
-  for how in stdin file; do
+  for how in stdin file mmap; do
     if [ $how = stdin ]; then
       "$BIN" --mode annotate --max-line-bytes 4096 < in.ndjson > out.ndjson 2> err.txt; name=stdin
-    else  # 4 KiB chunks: the blob is longer than a chunk, the mapped reader's own path
-      printf '[agent]\nchunk_bytes = 4096\nmax_line_bytes = 4096\n' > small.toml
+    else  # 4 KiB chunks: the blob is longer than a chunk (the mapped reader's own path with --mmap)
+      printf '[agent]\nchunk_bytes = 4096\nmax_line_bytes = 4096\nmmap_input = %s\n' \
+        "$([ $how = mmap ] && echo true || echo false)" > small.toml
       "$BIN" -c small.toml --mode annotate in.ndjson > out.ndjson 2> err.txt; name=in.ndjson
     fi
     expect_eq $? 0 "$how: exit"
