@@ -34,7 +34,7 @@
 #include <string>
 #include <string_view>
 
-#include <toml++/toml.h>
+#include <toml++/impl/forward_declarations.h>  // toml::table; the .cc files include toml.h
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/status/status.h"

@@ -25,7 +25,7 @@
 #include <string>
 #include <vector>
 
-#include <toml++/toml.h>
+#include <toml++/impl/forward_declarations.h>  // toml::table; the .cc files include toml.h
 
 #include "absl/status/status.h"
 #include "absl/time/time.h"

@@ -3,6 +3,8 @@
 #include <string>
 
 #include "gtest/gtest.h"
+#include <toml++/toml.h>
+
 #include "parsers/generic_mapping.h"
 #include "tests/parsers/collect_sink.h"
 

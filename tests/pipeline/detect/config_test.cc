@@ -2,6 +2,7 @@
 #include "pipeline/detect/detector_config.h"
 
 #include <gtest/gtest.h>
+#include <toml++/toml.h>
 
 namespace exfilter {
 namespace {

@@ -3,6 +3,7 @@
 // previous period is not; without aging it is never new again. Snapshots
 // keep both generations; the config key parses and is range-checked.
 #include <gtest/gtest.h>
+#include <toml++/toml.h>
 
 #include <string>
 #include <vector>
