@@ -5,13 +5,40 @@
 #include <cpuid.h>
 #endif
 
+#include <iterator>
+
 #include "util/isa_features.h"
 
 namespace exfilter {
 namespace {
 
 #if defined(__x86_64__) || defined(__i386__)
-bool Bit(uint32_t reg, int bit) { return ((reg >> bit) & 1u) != 0; }
+// Where CPUID reports each feature, and which register state the OS must
+// save for it to be usable (XCR0: AVX needs XMM+YMM, AVX-512 adds opmask
+// and ZMM).
+enum Reg { kLeaf1Ecx, kLeaf7Ebx, kLeaf7Ecx, kExtLeaf1Ecx, kRegCount };
+enum State : uint64_t { kAnyState = 0, kAvxState = 0x6, kAvx512State = 0xe6 };
+struct CpuidBit {
+  Reg reg;
+  int bit;
+  State state;
+  uint32_t feature;
+};
+constexpr CpuidBit kCpuidBits[] = {
+    {kLeaf1Ecx, 0, kAnyState, isa::kSse3},          {kLeaf1Ecx, 9, kAnyState, isa::kSsse3},
+    {kLeaf1Ecx, 19, kAnyState, isa::kSse41},        {kLeaf1Ecx, 20, kAnyState, isa::kSse42},
+    {kLeaf1Ecx, 22, kAnyState, isa::kMovbe},        {kLeaf1Ecx, 23, kAnyState, isa::kPopcnt},
+    {kLeaf1Ecx, 28, kAvxState, isa::kAvx},          {kLeaf1Ecx, 12, kAvxState, isa::kFma},
+    {kLeaf1Ecx, 29, kAvxState, isa::kF16c},         {kLeaf7Ebx, 3, kAnyState, isa::kBmi1},
+    {kLeaf7Ebx, 8, kAnyState, isa::kBmi2},          {kLeaf7Ebx, 5, kAvxState, isa::kAvx2},
+    {kLeaf7Ebx, 16, kAvx512State, isa::kAvx512f},   {kLeaf7Ebx, 17, kAvx512State, isa::kAvx512dq},
+    {kLeaf7Ebx, 21, kAvx512State, isa::kAvx512ifma}, {kLeaf7Ebx, 28, kAvx512State, isa::kAvx512cd},
+    {kLeaf7Ebx, 30, kAvx512State, isa::kAvx512bw},  {kLeaf7Ebx, 31, kAvx512State, isa::kAvx512vl},
+    {kLeaf7Ecx, 1, kAvx512State, isa::kAvx512vbmi}, {kLeaf7Ecx, 6, kAvx512State, isa::kAvx512vbmi2},
+    {kLeaf7Ecx, 11, kAvx512State, isa::kAvx512vnni}, {kLeaf7Ecx, 12, kAvx512State, isa::kAvx512bitalg},
+    {kLeaf7Ecx, 14, kAvx512State, isa::kAvx512vpopcntdq}, {kExtLeaf1Ecx, 5, kAnyState, isa::kLzcnt},
+};
+static_assert(std::size(kCpuidBits) == isa::kCount, "every feature bit has its CPUID source");
 
 // XCR0: which register states the OS saves on a context switch.
 uint64_t Xcr0() {
@@ -25,45 +52,18 @@ uint64_t Xcr0() {
 
 uint32_t CpuIsaFeatures() {
 #if defined(__x86_64__) || defined(__i386__)
-  uint32_t a = 0, b = 0, c = 0, d = 0;
-  if (__get_cpuid(1, &a, &b, &c, &d) == 0) return 0;
-  uint32_t f = 0;
-  if (Bit(c, 0)) f |= isa::kSse3;
-  if (Bit(c, 9)) f |= isa::kSsse3;
-  if (Bit(c, 19)) f |= isa::kSse41;
-  if (Bit(c, 20)) f |= isa::kSse42;
-  if (Bit(c, 22)) f |= isa::kMovbe;
-  if (Bit(c, 23)) f |= isa::kPopcnt;
-  // AVX state (XMM and YMM) saved by the OS; AVX-512 adds opmask and ZMM.
-  const uint64_t xcr0 = Bit(c, 27) ? Xcr0() : 0;
-  const bool avx_os = (xcr0 & 0x6) == 0x6;
-  const bool avx512_os = (xcr0 & 0xe6) == 0xe6;
-  if (avx_os) {
-    if (Bit(c, 28)) f |= isa::kAvx;
-    if (Bit(c, 12)) f |= isa::kFma;
-    if (Bit(c, 29)) f |= isa::kF16c;
+  uint32_t regs[kRegCount] = {};
+  uint32_t a = 0, b = 0, d = 0;
+  if (__get_cpuid(1, &a, &b, &regs[kLeaf1Ecx], &d) == 0) return 0;
+  __get_cpuid_count(7, 0, &a, &regs[kLeaf7Ebx], &regs[kLeaf7Ecx], &d);  // zeros if absent
+  __get_cpuid(0x80000001, &a, &b, &regs[kExtLeaf1Ecx], &d);
+  const bool osxsave = (regs[kLeaf1Ecx] >> 27 & 1u) != 0;
+  const uint64_t xcr0 = osxsave ? Xcr0() : 0;
+  uint32_t features = 0;
+  for (const CpuidBit& c : kCpuidBits) {
+    if ((regs[c.reg] >> c.bit & 1u) != 0 && (xcr0 & c.state) == c.state) features |= c.feature;
   }
-  uint32_t b7 = 0, c7 = 0;
-  if (__get_cpuid_count(7, 0, &a, &b7, &c7, &d) != 0) {
-    if (Bit(b7, 3)) f |= isa::kBmi1;
-    if (Bit(b7, 8)) f |= isa::kBmi2;
-    if (avx_os && Bit(b7, 5)) f |= isa::kAvx2;
-    if (avx512_os) {
-      if (Bit(b7, 16)) f |= isa::kAvx512f;
-      if (Bit(b7, 17)) f |= isa::kAvx512dq;
-      if (Bit(b7, 21)) f |= isa::kAvx512ifma;
-      if (Bit(b7, 28)) f |= isa::kAvx512cd;
-      if (Bit(b7, 30)) f |= isa::kAvx512bw;
-      if (Bit(b7, 31)) f |= isa::kAvx512vl;
-      if (Bit(c7, 1)) f |= isa::kAvx512vbmi;
-      if (Bit(c7, 6)) f |= isa::kAvx512vbmi2;
-      if (Bit(c7, 11)) f |= isa::kAvx512vnni;
-      if (Bit(c7, 12)) f |= isa::kAvx512bitalg;
-      if (Bit(c7, 14)) f |= isa::kAvx512vpopcntdq;
-    }
-  }
-  if (__get_cpuid(0x80000001, &a, &b, &c, &d) != 0 && Bit(c, 5)) f |= isa::kLzcnt;
-  return f;
+  return features;
 #else
   return 0;
 #endif

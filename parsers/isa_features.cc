@@ -5,6 +5,6 @@
 
 namespace exfilter {
 
-const uint32_t kParsersIsaFeatures = EXFILTER_ISA_FEATURES_OF_THIS_TU;
+const uint32_t kParsersIsaFeatures = isa::kFeaturesOfThisTu;
 
 }  // namespace exfilter

@@ -9,6 +9,6 @@
 namespace exfilter::isa_test {
 
 extern const uint32_t ISA_VARIABLE;
-const uint32_t ISA_VARIABLE = EXFILTER_ISA_FEATURES_OF_THIS_TU;
+const uint32_t ISA_VARIABLE = isa::kFeaturesOfThisTu;
 
 }  // namespace exfilter::isa_test
