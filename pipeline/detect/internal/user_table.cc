@@ -90,20 +90,20 @@ UserRec* UserTable::FindOrInsert(uint64_t key, bool* is_new, bool* evicted) {
     return FindOrInsert(key, is_new, evicted);
   }
   size_t target = i;
-  if (size_ + 1 > kMaxLoad * n && probes > 0) {
-    // Full: evict the stalest of the first kEvictProbe occupied slots of the
-    // probe path (oldest newest-activity window, then smallest key).
-    size_t stalest = home;
-    for (size_t j = home, k = 0; k < static_cast<size_t>(std::min(probes, kEvictProbe));
-         ++k, j = (j + 1 == n ? 0 : j + 1)) {
-      const UserRec& r = slots_[j];
-      if (r.short_head < slots_[stalest].short_head ||
-          (r.short_head == slots_[stalest].short_head && r.key < slots_[stalest].key)) {
-        stalest = j;
-      }
-    }
-    target = stalest;
+  if (size_ + 1 > kMaxLoad * n) {
+    // At the bound: the stalest of the first kEvictProbe users from home on
+    // is evicted, so that the load never rises above kMaxLoad. On the new
+    // key's probe path (before slot i, the first empty one) it gives up its
+    // slot; beyond it, it is erased and the new key takes slot i.
     *evicted = true;
+    const size_t victim = Stalest(home, kEvictProbe);
+    const size_t distance = victim >= home ? victim - home : victim + n - home;
+    if (distance < static_cast<size_t>(probes)) {
+      target = victim;
+    } else {
+      Erase(victim);  // moves records only after slot i: i stays the first empty
+      ++size_;
+    }
   } else {
     ++size_;
   }
@@ -113,6 +113,36 @@ UserRec* UserTable::FindOrInsert(uint64_t key, bool* is_new, bool* evicted) {
   tags_[target] = tag;
   *is_new = true;
   return &r;
+}
+
+size_t UserTable::Stalest(size_t from, int count) const {
+  size_t stalest = SIZE_MAX;
+  for (size_t j = from; count > 0; j = Next(j)) {
+    if (tags_[j] == 0) continue;
+    --count;
+    const UserRec& r = slots_[j];
+    if (stalest == SIZE_MAX || r.short_head < slots_[stalest].short_head ||
+        (r.short_head == slots_[stalest].short_head && r.key < slots_[stalest].key)) {
+      stalest = j;
+    }
+  }
+  return stalest;
+}
+
+void UserTable::Erase(size_t hole) {
+  for (size_t k = Next(hole); tags_[k] != 0; k = Next(k)) {
+    // The record at k may move back to the hole unless its home lies
+    // cyclically in (hole, k]: then the hole is before its probe path.
+    const size_t h = Home(slots_[k].key);
+    const bool home_after_hole = hole <= k ? (hole < h && h <= k) : (hole < h || h <= k);
+    if (home_after_hole) continue;
+    slots_[hole] = slots_[k];
+    tags_[hole] = tags_[k];
+    hole = k;
+  }
+  std::memset(static_cast<void*>(&slots_[hole]), 0, sizeof(UserRec));
+  tags_[hole] = 0;
+  --size_;
 }
 
 void UserTable::Grow() {

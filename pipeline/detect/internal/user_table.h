@@ -1,8 +1,12 @@
 // UserRec is the fixed-size per-user baseline record (80 bytes) and
 // UserTable the open-addressing table (linear probing) that holds them. The
-// table grows by 1.5x up to max_users / kMaxLoad slots; once full, a new user
-// takes the slot of the stalest user among the first kEvictProbe slots of
-// its probe path (counted as an eviction), so memory never exceeds the bound.
+// table grows by 1.5x up to max_users / kMaxLoad slots; once it holds
+// kMaxLoad of them, every new user evicts one (counted as an eviction), so
+// memory never exceeds the bound and an empty slot always ends a probe. The
+// victim is the stalest user among the first kEvictProbe users from the new
+// user's home slot on: on the new user's probe path it gives up its slot,
+// beyond it it is erased (backward-shift deletion, which keeps every other
+// user's probe path unbroken).
 // Beside the records, one tag byte per slot (0 = empty, else a byte of the
 // key) lets a lookup probe a dense array (64 slots per cache line) and read
 // only the record whose tag matches: 81 bytes per slot.
@@ -130,6 +134,13 @@ class UserTable {
     return t != 0 ? t : 1;
   }
   void Grow();
+  size_t Next(size_t i) const { return i + 1 == capacity_ ? 0 : i + 1; }
+  // The stalest (oldest short_head, then smallest key) of `count` occupied
+  // slots from `from` on, skipping empty ones.
+  size_t Stalest(size_t from, int count) const;
+  // Empties slot `i` and moves later records of its cluster back into the
+  // hole where their probe paths allow (linear probing's deletion).
+  void Erase(size_t i);
 
   uint64_t max_slots_;
   size_t size_ = 0;

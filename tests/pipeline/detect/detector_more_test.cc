@@ -125,6 +125,38 @@ TEST(DetectorMore, MemoryIsBoundedByMaxUsers) {
   EXPECT_TRUE(d->InspectUser(Ev("u4999", 0).user_key).has_value());
 }
 
+// A password spray: sign-in failures for 200,000 made-up account names, 200
+// times max_users. Every one is a new user for the table, which stays at its
+// bound (before, it filled up after a few thousand of them and the detector
+// hung). The users with upload history are the ones kept, and a burst right
+// after the spray is still judged against the learned baseline.
+TEST(DetectorMore, PasswordSprayOverUnknownAccountsKeepsActiveBaselines) {
+  DetectorConfig c = TestConfig();
+  c.max_users = 1000;
+  auto d = MakeDetector(c);
+  std::vector<std::vector<DetectorEvent>> parts;
+  for (int u = 0; u < 20; ++u) parts.push_back(Steady(absl::StrCat("staff", u, "@x"), Monday(), 21, 8));
+  Feed(*d, MergeByTime(std::move(parts)));
+  const int64_t t0 = Monday() + 21 * kDay;
+  std::vector<DetectorEvent> spray;
+  for (int i = 0; i < 200'000; ++i) {
+    spray.push_back(Ev(absl::StrCat("guess", i, "@x"), t0 + i * 100, ActionClass::kSigninFailure));
+  }
+  Feed(*d, spray);
+  EXPECT_LE(d->tracked_users(), static_cast<size_t>(0.85 * (1000 / 0.85 + 1)));
+  EXPECT_GE(d->stats().users_evicted, 199'000u);
+  for (int u = 0; u < 20; ++u) {
+    EXPECT_TRUE(d->InspectUser(Ev(absl::StrCat("staff", u, "@x"), 0).user_key).has_value()) << u;
+  }
+  // Day 22, 10:00: 20x staff7's usual rate, against its own baseline.
+  std::vector<DetectorEvent> burst;
+  for (int i = 0; i < 160; ++i) burst.push_back(Ev("staff7@x", t0 + kDay + 10 * kHour + i * 15'000));
+  RunResult r = Feed(*d, burst);
+  ASSERT_GE(r.first_forward, 0);
+  EXPECT_LE(r.first_forward, 15);
+  EXPECT_EQ(r.decisions[r.first_forward].reasons & kReasonColdStart, 0u);
+}
+
 // Issue 3's goal: under 100 bytes per tracked user at 1 M users, from the
 // detector's own accounting, the (config-fixed) novelty sketch excluded.
 TEST(DetectorMore, UnderHundredBytesPerTrackedUserAtOneMillion) {

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <cstring>
 #include <limits>
+#include <set>
 #include <vector>
 
 #include "pipeline/detect/internal/stats_math.h"
@@ -131,27 +132,61 @@ TEST(UserTable, CollidingTagsFindTheRightRecord) {
   EXPECT_EQ(t.MemoryBytes(), t.capacity() * 81);
 }
 
-// At the bound, a new user replaces an older one on its probe path: the
-// table never holds more than max_users / kMaxLoad + 1 users, every key it
-// reports is found again, and the new key is always present.
+// At the bound, every new user evicts one, so the load never rises above
+// kMaxLoad: an empty slot always ends a probe. Here 50 times more users than
+// the table holds go through it (before, the table filled up after ~5,000 of
+// them, when new users whose home slot was empty took it without evicting,
+// and the next absent key probed forever). Every user the table reports is
+// found at its slot, none twice, and the new key is always present.
 TEST(UserTable, FullTableEvictsAndStaysConsistent) {
   UserTable t(1000);
+  const size_t bound = static_cast<size_t>(UserTable::kMaxLoad * static_cast<double>(1177));
   uint64_t s = 7;
   size_t evictions = 0;
-  for (int i = 0; i < 5000; ++i) {
+  for (int i = 0; i < 50'000; ++i) {
     const uint64_t key = Next(s) | 1;
     bool is_new, evicted;
     UserRec* r = t.FindOrInsert(key, &is_new, &evicted);
     ASSERT_TRUE(is_new);
     r->short_head = i;
     evictions += evicted;
-    ASSERT_EQ(t.Find(key), r);
-    ASSERT_LE(t.size(), static_cast<size_t>(1000 / UserTable::kMaxLoad) + 1);
+    ASSERT_EQ(t.Find(key), r) << i;
+    ASSERT_LE(t.size(), bound) << i;
+    if (i % 997 == 0 || i > 49'900) {
+      size_t found = 0;
+      std::set<uint64_t> keys;
+      t.ForEach([&](const UserRec& rec) {
+        found += t.Find(rec.key) == &rec;
+        keys.insert(rec.key);
+      });
+      ASSERT_EQ(found, t.size()) << i;
+      ASSERT_EQ(keys.size(), t.size()) << i;
+    }
   }
-  EXPECT_GT(evictions, 3000u);
-  size_t found = 0;
-  t.ForEach([&](const UserRec& r) { found += t.Find(r.key) == &r; });
-  EXPECT_EQ(found, t.size());
+  EXPECT_EQ(t.capacity(), 1177u);
+  EXPECT_EQ(t.size(), bound);
+  EXPECT_EQ(evictions, 50'000u - bound);
+}
+
+// Evictions take the stalest user (oldest short_head) near the new one:
+// users active recently survive a flood of new keys that are never active
+// again (a password spray over made-up account names).
+TEST(UserTable, ActiveUsersSurviveAFloodOfNewKeys) {
+  UserTable t(1000);
+  uint64_t s = 11;
+  std::vector<uint64_t> active;
+  for (int i = 0; i < 100; ++i) {
+    active.push_back(Next(s) | 1);
+    bool is_new, evicted;
+    t.FindOrInsert(active.back(), &is_new, &evicted)->short_head = 1'000'000;
+  }
+  for (int i = 0; i < 100'000; ++i) {
+    bool is_new, evicted;
+    t.FindOrInsert(Next(s) | 1, &is_new, &evicted);  // short_head 0: never active
+  }
+  size_t kept = 0;
+  for (uint64_t k : active) kept += t.Find(k) != nullptr && t.Find(k)->short_head == 1'000'000;
+  EXPECT_EQ(kept, active.size());
 }
 
 }  // namespace
