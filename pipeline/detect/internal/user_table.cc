@@ -3,6 +3,10 @@
 #include <algorithm>
 #include <cstring>
 
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
+
 #include "pipeline/detect/decision.h"
 #include "util/hash.h"
 
@@ -30,7 +34,7 @@ UserTable::UserTable(uint64_t max_users)
                                     static_cast<uint64_t>(max_users / kMaxLoad) + 1)) {
   capacity_ = std::min<uint64_t>(kInitialSlots, max_slots_);
   buffer_ = HugeBuffer(capacity_ * sizeof(UserRec));
-  tag_buffer_ = HugeBuffer(capacity_);
+  tag_buffer_ = HugeBuffer(capacity_ + kTagGroup);
   slots_ = static_cast<UserRec*>(buffer_.data());
   tags_ = static_cast<uint8_t*>(tag_buffer_.data());
 }
@@ -45,14 +49,31 @@ size_t UserTable::Home(uint64_t key) const {
 
 void UserTable::PrefetchTags(uint64_t key) const { __builtin_prefetch(&tags_[Home(key)]); }
 
+uint32_t UserTable::Candidates(size_t i, uint8_t tag) const {
+#ifdef __SSE2__
+  const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(tags_ + i));
+  const __m128i hit = _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8(static_cast<char>(tag))),
+                                   _mm_cmpeq_epi8(v, _mm_setzero_si128()));
+  return static_cast<uint32_t>(_mm_movemask_epi8(hit));
+#else
+  uint32_t m = 0;
+  for (size_t j = 0; j < kTagGroup; ++j) {
+    if (tags_[i + j] == tag || tags_[i + j] == 0) m |= 1u << j;
+  }
+  return m;
+#endif
+}
+
+size_t UserTable::FirstCandidate(size_t home, uint8_t tag) const {
+  // Below the load cap an empty tag always ends the walk.
+  for (size_t i = home;; i = Wrap(i + kTagGroup)) {
+    if (uint32_t m = Candidates(i, tag)) return Wrap(i + static_cast<size_t>(__builtin_ctz(m)));
+  }
+}
+
 void UserTable::PrefetchRecord(uint64_t key) const {
   // The slot the lookup will stop at; a record (80 bytes) spans two lines.
-  const uint8_t tag = Tag(key);
-  size_t i = Home(key);
-  for (size_t probes = 0; probes < capacity_; ++probes, i = (i + 1 == capacity_ ? 0 : i + 1)) {
-    if (tags_[i] == tag || tags_[i] == 0) break;
-  }
-  const char* p = reinterpret_cast<const char*>(&slots_[i]);
+  const char* p = reinterpret_cast<const char*>(&slots_[FirstCandidate(Home(key), Tag(key))]);
   __builtin_prefetch(p);
   __builtin_prefetch(p + sizeof(UserRec) - 1);
 }
@@ -61,15 +82,25 @@ UserRec* UserTable::Find(uint64_t key) {
   return const_cast<UserRec*>(static_cast<const UserTable*>(this)->Find(key));
 }
 
+size_t UserTable::Locate(uint64_t key, size_t home, size_t* empty) const {
+  const uint8_t tag = Tag(key);
+  for (size_t i = home;; i = Wrap(i + kTagGroup)) {
+    for (uint32_t m = Candidates(i, tag); m != 0; m &= m - 1) {
+      const size_t s = Wrap(i + static_cast<size_t>(__builtin_ctz(m)));
+      if (tags_[s] == 0) {
+        *empty = s;
+        return kAbsent;
+      }
+      if (slots_[s].key == key) return s;
+    }
+  }
+}
+
 const UserRec* UserTable::Find(uint64_t key) const {
   if (key == 0) return nullptr;
-  const uint8_t tag = Tag(key);
-  size_t n = capacity_;
-  for (size_t i = Home(key), probes = 0; probes < n; ++probes, i = (i + 1 == n ? 0 : i + 1)) {
-    if (tags_[i] == 0) return nullptr;
-    if (tags_[i] == tag && slots_[i].key == key) return &slots_[i];
-  }
-  return nullptr;
+  size_t empty;
+  const size_t s = Locate(key, Home(key), &empty);
+  return s == kAbsent ? nullptr : &slots_[s];
 }
 
 UserRec* UserTable::FindOrInsert(uint64_t key, bool* is_new, bool* evicted) {
@@ -78,13 +109,10 @@ UserRec* UserTable::FindOrInsert(uint64_t key, bool* is_new, bool* evicted) {
   const uint8_t tag = Tag(key);
   const size_t n = capacity_;
   const size_t home = Home(key);
-  size_t i = home;
-  int probes = 0;
   // Only tags are read until a tag matches: other users' records stay untouched.
-  for (;; i = (i + 1 == n ? 0 : i + 1), ++probes) {
-    if (tags_[i] == 0) break;
-    if (tags_[i] == tag && slots_[i].key == key) return &slots_[i];
-  }
+  size_t i = home;  // set by Locate when absent
+  if (size_t s = Locate(key, home, &i); s != kAbsent) return &slots_[s];
+  const size_t probes = i >= home ? i - home : i + n - home;  // slots before the empty one
   if (size_ + 1 > kMaxLoad * n && n < max_slots_) {
     Grow();
     return FindOrInsert(key, is_new, evicted);
@@ -98,7 +126,7 @@ UserRec* UserTable::FindOrInsert(uint64_t key, bool* is_new, bool* evicted) {
     *evicted = true;
     const size_t victim = Stalest(home, kEvictProbe);
     const size_t distance = victim >= home ? victim - home : victim + n - home;
-    if (distance < static_cast<size_t>(probes)) {
+    if (distance < probes) {
       target = victim;
     } else {
       Erase(victim);  // moves records only after slot i: i stays the first empty
@@ -110,7 +138,7 @@ UserRec* UserTable::FindOrInsert(uint64_t key, bool* is_new, bool* evicted) {
   UserRec& r = slots_[target];
   std::memset(static_cast<void*>(&r), 0, sizeof(r));
   r.key = key;
-  tags_[target] = tag;
+  SetTag(target, tag);
   *is_new = true;
   return &r;
 }
@@ -137,11 +165,11 @@ void UserTable::Erase(size_t hole) {
     const bool home_after_hole = hole <= k ? (hole < h && h <= k) : (hole < h || h <= k);
     if (home_after_hole) continue;
     slots_[hole] = slots_[k];
-    tags_[hole] = tags_[k];
+    SetTag(hole, tags_[k]);
     hole = k;
   }
   std::memset(static_cast<void*>(&slots_[hole]), 0, sizeof(UserRec));
-  tags_[hole] = 0;
+  SetTag(hole, 0);
   --size_;
 }
 
@@ -153,7 +181,7 @@ void UserTable::Grow() {
   const uint8_t* old_tag = tags_;
   size_t old_capacity = capacity_;
   buffer_ = HugeBuffer(want * sizeof(UserRec));
-  tag_buffer_ = HugeBuffer(want);
+  tag_buffer_ = HugeBuffer(want + kTagGroup);
   slots_ = static_cast<UserRec*>(buffer_.data());
   tags_ = static_cast<uint8_t*>(tag_buffer_.data());
   capacity_ = want;

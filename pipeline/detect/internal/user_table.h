@@ -9,7 +9,9 @@
 // user's probe path unbroken).
 // Beside the records, one tag byte per slot (0 = empty, else a byte of the
 // key) lets a lookup probe a dense array (64 slots per cache line) and read
-// only the record whose tag matches: 81 bytes per slot.
+// only the record whose tag matches: 81 bytes per slot. Lookups compare 16
+// tags at once; the first kTagGroup tags are mirrored past the end so that a
+// group starting near the end needs no wrap-around.
 // Thread safety: none; owned by the detector thread.
 #pragma once
 
@@ -100,6 +102,7 @@ class UserTable {
  public:
   static constexpr double kMaxLoad = 0.85;
   static constexpr int kEvictProbe = 8;
+  static constexpr size_t kTagGroup = 16;  // tags compared at once
 
   explicit UserTable(uint64_t max_users);
 
@@ -134,19 +137,32 @@ class UserTable {
     return t != 0 ? t : 1;
   }
   void Grow();
+  static constexpr size_t kAbsent = SIZE_MAX;
   size_t Next(size_t i) const { return i + 1 == capacity_ ? 0 : i + 1; }
+  size_t Wrap(size_t i) const { return i >= capacity_ ? i - capacity_ : i; }  // i < 2 capacity
+  // The slot holding `key` on the probe path from `home`, or kAbsent with
+  // *empty set to the first empty slot of that path.
+  size_t Locate(uint64_t key, size_t home, size_t* empty) const;
   // The stalest (oldest short_head, then smallest key) of `count` occupied
   // slots from `from` on, skipping empty ones.
   size_t Stalest(size_t from, int count) const;
   // Empties slot `i` and moves later records of its cluster back into the
   // hole where their probe paths allow (linear probing's deletion).
   void Erase(size_t i);
+  // Bit j set when tag i + j (of the mirrored array) is `tag` or empty.
+  uint32_t Candidates(size_t i, uint8_t tag) const;
+  // The first slot from `home` on whose tag is `tag` or empty.
+  size_t FirstCandidate(size_t home, uint8_t tag) const;
+  void SetTag(size_t i, uint8_t tag) {
+    tags_[i] = tag;
+    if (i < kTagGroup) tags_[capacity_ + i] = tag;
+  }
 
   uint64_t max_slots_;
   size_t size_ = 0;
   size_t capacity_ = 0;
   HugeBuffer buffer_;       // zeroed by the kernel: key 0 = empty
-  HugeBuffer tag_buffer_;   // one tag per slot, zeroed: 0 = empty
+  HugeBuffer tag_buffer_;   // one tag per slot (+ kTagGroup mirrored), zeroed: 0 = empty
   UserRec* slots_ = nullptr;
   uint8_t* tags_ = nullptr;
 };
