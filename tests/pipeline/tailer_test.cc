@@ -1,5 +1,6 @@
 // Tailer over an in-memory file system: globs, rename rotation, copytruncate,
-// truncate-and-rewrite, partial lines, resume by identity, inode reuse.
+// truncate-and-rewrite, partial lines, resume by identity, inode reuse, an
+// over-long line cut short by copytruncate.
 #include "pipeline/tailer.h"
 
 #include <fnmatch.h>
@@ -80,9 +81,9 @@ std::string Lines(int from, int to) {  // "line-<from>\n" ... "line-<to-1>\n"
 class TailRun {
  public:
   TailRun(FakeFs* fs, std::vector<std::string> patterns, absl::flat_hash_map<std::string, uint64_t> resume = {},
-      TailOptions options = {})
+      TailOptions options = {}, ReaderOptions reader_options = {})
       : pipeline_(Options(), testing::MakeLineWorker, testing::MakeLinesPayload, &stage_, &sink_, &counters_),
-        reader_(&pipeline_, ReaderOptions{}, &counters_),
+        reader_(&pipeline_, reader_options, &counters_),
         tailer_(fs, std::move(patterns), options, &sources_, std::move(resume)) {
     pipeline_.Start();
   }
@@ -92,6 +93,9 @@ class TailRun {
     EXPECT_TRUE(pipeline_.CloseInput().ok());
     return sink_.text();
   }
+  // The over-long lines' dead-letter records and lines, after Finish().
+  const std::string& TooLong() const { return stage_.too_long; }
+  const std::vector<LongLine>& TooLongLines() const { return stage_.too_long_lines; }
   // The checkpoint's offsets section after Finish().
   std::string Offsets() {
     std::vector<uint64_t> v;
@@ -155,6 +159,34 @@ TEST(Tailer, CopyTruncateStartsOverAtZero) {
   fs.Append("/log/app.log", Lines(8, 10));
   run.Poll();
   EXPECT_EQ(run.Finish(), Lines(0, 10));
+}
+
+// copytruncate while an over-long line is still being skipped (its newline
+// never came): the line ends with the file's old contents, its dead-letter
+// record and count are kept, and reading starts over at zero.
+TEST(Tailer, CopyTruncateInsideAnOverLongLineKeepsItsRecord) {
+  FakeFs fs;
+  ReaderOptions ro;
+  ro.max_line_bytes = 100;
+  ro.long_line_prefix = 10;
+  const std::string long_line(300, 'x');
+  fs.Append("/log/app.log", Lines(0, 3) + long_line);  // no newline yet
+  TailRun run(&fs, {"/log/app.log"}, {}, {}, ro);
+  run.Poll();
+  run.Poll();
+  fs.Append("/log/app.log", std::string(50, 'y'));  // still the same line
+  run.Poll();
+  fs.Truncate("/log/app.log");
+  run.Poll();
+  fs.Append("/log/app.log", Lines(3, 6));
+  run.Poll();
+  EXPECT_EQ(run.Finish(), Lines(0, 6));
+  std::string record;
+  AppendTooLongRecord(long_line.substr(0, 10), 350, &record);
+  EXPECT_EQ(run.TooLong(), record);
+  ASSERT_EQ(run.TooLongLines().size(), 1u);
+  EXPECT_EQ(run.TooLongLines()[0].offset, Lines(0, 3).size());
+  EXPECT_EQ(run.TooLongLines()[0].length, 350u);
 }
 
 TEST(Tailer, TruncateAndRewriteLongerIsNoticedByTheFingerprint) {
