@@ -130,30 +130,34 @@ void DetectorImpl::SetConfig(const DetectorConfig& config) {
 }
 
 namespace {
-// Whether Observe() will reach the user table for `ev` (and with `*watched`).
+// Whether Observe() will reach the user table for `ev` (and with `*watched`),
+// computed without branches: which events do is data, not a pattern.
 inline bool ReachesUserTable(const DetectorEvent& ev, bool* watched) {
-  *watched = IsWatchedAction(ev.action);
-  bool signin = ev.action == ActionClass::kSigninSuccess ||
-                ev.action == ActionClass::kSigninFailure || ev.action == ActionClass::kSigninRisky;
-  if ((!*watched && !signin) || !ev.primary || ev.user_key == 0 || ev.time_ms <= 0) return false;
-  return !(*watched && ev.suppress_rule != kNoSuppressRule);
+  const bool w = IsWatchedAction(ev.action);
+  const bool signin = (ev.action == ActionClass::kSigninSuccess) |
+                      (ev.action == ActionClass::kSigninFailure) |
+                      (ev.action == ActionClass::kSigninRisky);
+  *watched = w;
+  return (w | signin) & ev.primary & (ev.user_key != 0) & (ev.time_ms > 0) &
+         !(w & (ev.suppress_rule != kNoSuppressRule));
 }
 }  // namespace
 
+// Both stages are issued only for events that reach the user table.
 void DetectorImpl::PrefetchFar(const DetectorEvent& ev) const {
-  // Only what Observe() will touch: other events never reach the user table.
-  bool watched;
-  if (!ReachesUserTable(ev, &watched)) return;
   users_.PrefetchTags(ev.user_key);
-  if (!watched && ev.action != ActionClass::kSigninSuccess) return;
-  if (ev.dest_key != 0) novelty_.Prefetch(NoveltyKey(ev.user_key, ev.dest_key, kTagDest));
-  uint64_t ipk = config_.new_ip_by_prefix ? ev.prefix_key : ev.ip_key;
-  if (ipk != 0) novelty_.Prefetch(NoveltyKey(ev.user_key, ipk, kTagIp));
+  const bool novelty = IsWatchedAction(ev.action) | (ev.action == ActionClass::kSigninSuccess);
+  if (!novelty) return;
+  // The destination's block, else the IP's twice (a select, not a branch).
+  const uint64_t ipk = config_.new_ip_by_prefix ? ev.prefix_key : ev.ip_key;
+  const uint64_t ip_block = NoveltyKey(ev.user_key, ipk, kTagIp);
+  const uint64_t dest_block = NoveltyKey(ev.user_key, ev.dest_key, kTagDest);
+  novelty_.Prefetch(ev.dest_key != 0 ? dest_block : ip_block);
+  novelty_.Prefetch(ip_block);
 }
 
 void DetectorImpl::PrefetchNear(const DetectorEvent& ev) const {
-  bool watched;
-  if (ReachesUserTable(ev, &watched)) users_.PrefetchRecord(ev.user_key);
+  users_.PrefetchRecord(ev.user_key);
 }
 
 Decision DetectorImpl::Observe(const DetectorEvent& ev, std::vector<DetectorRecord>* records) {
@@ -164,18 +168,34 @@ Decision DetectorImpl::Observe(const DetectorEvent& ev, std::vector<DetectorReco
 
 void DetectorImpl::ObserveBatch(std::span<const DetectorEvent> events, Decision* decisions,
                                 std::vector<DetectorRecord>* records) {
-  // Events ahead of the one observed: the tag line and sketch blocks first,
-  // then (once its tag line has arrived) the user record.
-  constexpr size_t kFarAhead = 32, kNearAhead = 12;
+  // The events that reach the user table, listed first so that prefetching
+  // runs ahead by such events (the tag line and sketch blocks first, then,
+  // once its tag line has arrived, the user record) and other events cost
+  // no prediction of whether they do. Events are observed in input order.
+  constexpr size_t kFarAhead = 16, kNearAhead = 6;
   const size_t n = events.size();
-  for (size_t i = 0; i < n && i < kFarAhead; ++i) PrefetchFar(events[i]);
-  for (size_t i = 0; i < n && i < kNearAhead; ++i) PrefetchNear(events[i]);
+  std::vector<uint32_t>& table_events = table_events_;  // reused: no allocation per batch
+  if (table_events.size() < n + 1) table_events.resize(n + 1);
+  size_t m = 0;
   for (size_t i = 0; i < n; ++i) {
-    if (i + kFarAhead < n) PrefetchFar(events[i + kFarAhead]);
-    if (i + kNearAhead < n) PrefetchNear(events[i + kNearAhead]);
+    bool watched;
+    table_events[m] = static_cast<uint32_t>(i);
+    m += ReachesUserTable(events[i], &watched);
+  }
+  table_events[m] = static_cast<uint32_t>(n);  // sentinel
+  for (size_t k = 0; k < m && k < kFarAhead; ++k) PrefetchFar(events[table_events[k]]);
+  for (size_t k = 0; k < m && k < kNearAhead; ++k) PrefetchNear(events[table_events[k]]);
+  size_t next = 0;  // index in table_events of the next event that reaches the table
+  for (size_t i = 0; i < n; ++i) {
+    const bool reaches_table = table_events[next] == i;
+    if (reaches_table) {
+      if (next + kFarAhead < m) PrefetchFar(events[table_events[next + kFarAhead]]);
+      if (next + kNearAhead < m) PrefetchNear(events[table_events[next + kNearAhead]]);
+      ++next;
+    }
     const size_t before = records->size();
     decisions[i] = Decision{};
-    ObserveInto(events[i], decisions[i], records);
+    ObserveInto(events[i], reaches_table, decisions[i], records);
     for (size_t k = before; k < records->size(); ++k) {
       (*records)[k].event_index = static_cast<uint32_t>(i);
     }
@@ -183,6 +203,12 @@ void DetectorImpl::ObserveBatch(std::span<const DetectorEvent> events, Decision*
 }
 
 void DetectorImpl::ObserveInto(const DetectorEvent& ev, Decision& d,
+                               std::vector<DetectorRecord>* records) {
+  bool watched;
+  ObserveInto(ev, ReachesUserTable(ev, &watched), d, records);
+}
+
+void DetectorImpl::ObserveInto(const DetectorEvent& ev, bool reaches_table, Decision& d,
                                std::vector<DetectorRecord>* records) {
   d.user_key = ev.user_key;
   stats_.events++;
@@ -195,20 +221,8 @@ void DetectorImpl::ObserveInto(const DetectorEvent& ev, Decision& d,
       Sweep(records);
     }
   }
-  bool watched = IsWatchedAction(ev.action);
-  bool signin = ev.action == ActionClass::kSigninSuccess ||
-                ev.action == ActionClass::kSigninFailure || ev.action == ActionClass::kSigninRisky;
-  if (!watched && !signin) return;
-  if (!ev.primary || ev.user_key == 0 || ev.time_ms <= 0) {
-    stats_.non_primary++;
-    return;
-  }
-  if (watched && ev.suppress_rule != kNoSuppressRule) {
-    d.suppress_rule = ev.suppress_rule;
-    stats_.suppressed++;
-    if (ev.suppress_rule < stats_.suppressed_by_rule.size()) {
-      stats_.suppressed_by_rule[ev.suppress_rule]++;
-    }
+  if (!reaches_table) {
+    CountUnreached(ev, d);
     return;
   }
   bool is_new = false, evicted = false;
@@ -216,12 +230,31 @@ void DetectorImpl::ObserveInto(const DetectorEvent& ev, Decision& d,
   uint32_t t_min = static_cast<uint32_t>(ev.time_ms / 60'000);
   if (evicted) stats_.users_evicted++;
   if (is_new || t_min < u->first_min) u->first_min = t_min;
-  if (signin) {
+  if (!IsWatchedAction(ev.action)) {
     ObserveSignin(ev, *u, d);
     return;
   }
   ObserveWatched(ev, *u, is_new, d, records);
-  return;
+}
+
+// An event that does not reach the user table: neither watched nor a
+// sign-in (nothing to count), not the primary record of its event, or a
+// suppressed watched event.
+void DetectorImpl::CountUnreached(const DetectorEvent& ev, Decision& d) {
+  const bool watched = IsWatchedAction(ev.action);
+  const bool signin = ev.action == ActionClass::kSigninSuccess ||
+                      ev.action == ActionClass::kSigninFailure ||
+                      ev.action == ActionClass::kSigninRisky;
+  if (!watched && !signin) return;
+  if (!ev.primary || ev.user_key == 0 || ev.time_ms <= 0) {
+    stats_.non_primary++;
+    return;
+  }
+  d.suppress_rule = ev.suppress_rule;  // a watched event with a suppression rule
+  stats_.suppressed++;
+  if (ev.suppress_rule < stats_.suppressed_by_rule.size()) {
+    stats_.suppressed_by_rule[ev.suppress_rule]++;
+  }
 }
 
 void DetectorImpl::ObserveWatched(const DetectorEvent& ev, UserRec& u, bool /*is_new*/,

@@ -118,6 +118,7 @@ class DetectorImpl {
   uint64_t rate_held_ = 0;
   int64_t sweep_minute_ = INT64_MIN;
   std::vector<float> short_weight_, long_weight_;  // EwmaWeight(n) for small n
+  std::vector<uint32_t> table_events_;  // ObserveBatch: indexes of events reaching the table
   std::vector<uint8_t> short_slot_, long_slot_;    // slot of a window by its index mod a week
   detect_internal::FastDiv short_week_, long_week_;  // their sizes (windows per week)
   // a^n of idle runs (short / long baseline, seasonal slot, peak), tabulated.
@@ -180,6 +181,10 @@ class DetectorImpl {
                      std::vector<DetectorRecord>* records);
   // detector_impl.cc
   void ObserveInto(const DetectorEvent& ev, Decision& d, std::vector<DetectorRecord>* records);
+  // `reaches_table`: ReachesUserTable(ev), known to ObserveBatch already.
+  void ObserveInto(const DetectorEvent& ev, bool reaches_table, Decision& d,
+                   std::vector<DetectorRecord>* records);
+  void CountUnreached(const DetectorEvent& ev, Decision& d);
   void ObserveWatched(const DetectorEvent& ev, detect_internal::UserRec& u, bool is_new,
                       Decision& d, std::vector<DetectorRecord>* records);
 };

@@ -47,7 +47,12 @@ size_t UserTable::Home(uint64_t key) const {
   return static_cast<size_t>((static_cast<unsigned __int128>(h) * capacity_) >> 64);
 }
 
-void UserTable::PrefetchTags(uint64_t key) const { __builtin_prefetch(&tags_[Home(key)]); }
+void UserTable::PrefetchTags(uint64_t key) const {
+  // The 16 tags the walk compares first may cross into the next line.
+  const uint8_t* t = &tags_[Home(key)];
+  __builtin_prefetch(t);
+  __builtin_prefetch(t + kTagGroup - 1);
+}
 
 uint32_t UserTable::Candidates(size_t i, uint8_t tag) const {
 #ifdef __SSE2__
