@@ -15,6 +15,16 @@ uint32_t SourceTable::Register(std::string path, FileIdentity identity) {
   return static_cast<uint32_t>(entries_.size() - 1);
 }
 
+void SourceTable::Retire(uint32_t id) {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (id < entries_.size()) entries_[id].retired = true;
+}
+
+void SourceTable::Rename(uint32_t id, std::string path) {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (id < entries_.size()) entries_[id].path = std::move(path);
+}
+
 std::string SourceTable::Path(uint32_t id) const {
   std::lock_guard<std::mutex> lock(mu_);
   return id < entries_.size() ? entries_[id].path : std::string("?");
@@ -25,7 +35,7 @@ std::string SourceTable::Encode(const std::vector<uint64_t>& offsets) const {
   std::string out = "exfilter-offsets v1\n";
   absl::flat_hash_map<std::string, size_t> latest;  // a key seen twice (reopened): keep the last
   for (size_t id = 0; id < entries_.size() && id < offsets.size(); ++id) {
-    if (entries_[id].identity.fingerprint == 0) continue;
+    if (entries_[id].retired || entries_[id].identity.fingerprint == 0) continue;
     latest[entries_[id].identity.Key()] = id;
   }
   for (size_t id = 0; id < entries_.size() && id < offsets.size(); ++id) {

@@ -71,6 +71,7 @@ void Tailer::Discover() {
       if (t->id.dev == st->dev && t->id.ino == st->ino) same = t.get();
     }
     if (same != nullptr) {  // an open file keeps its inode: same inode, same file
+      if (same->path != path) sources_->Rename(same->cursor.id, path);
       same->path = path;
       same->gone = false;
       continue;
@@ -98,12 +99,14 @@ void Tailer::ReadFile(Tracked& t, ChunkReader& reader, const std::atomic<bool>* 
     reader.FlushPartial(t.cursor);
     t.read_offset = 0;
     t.id = now.ok() ? *now : FileIdentity{t.id.dev, t.id.ino, 0};
+    sources_->Retire(t.cursor.id);
     t.cursor = SourceCursor{};
     t.cursor.id = sources_->Register(t.path, t.id);
   }
   if (t.id.fingerprint == 0) {  // grew its first line since: identify it now
     if (now.ok() && now->fingerprint != 0) {
       t.id = *now;
+      sources_->Retire(t.cursor.id);
       t.cursor.id = sources_->Register(t.path, t.id);
     }
   }
@@ -125,6 +128,7 @@ uint64_t Tailer::Poll(ChunkReader& reader, const std::atomic<bool>* stop) {
     ReadFile(*t, reader, stop, &total);
     if (t->gone) {  // rotated away or deleted, and read to its end: take the partial line
       reader.FlushPartial(t->cursor);
+      sources_->Retire(t->cursor.id);
       t->file.reset();
     }
   }

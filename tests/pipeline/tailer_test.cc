@@ -1,6 +1,7 @@
 // Tailer over an in-memory file system: globs, rename rotation, copytruncate,
 // truncate-and-rewrite, partial lines, resume by identity, inode reuse, an
-// over-long line cut short by copytruncate.
+// over-long line cut short by copytruncate, a checkpoint that keeps only the
+// files still followed through months of rotations.
 #include "pipeline/tailer.h"
 
 #include <fnmatch.h>
@@ -8,6 +9,8 @@
 
 #include <map>
 
+#include "absl/strings/match.h"
+#include "absl/strings/str_split.h"
 #include "tests/pipeline/test_stages.h"
 
 namespace exfilter {
@@ -272,6 +275,70 @@ TEST(Tailer, ReusedInodeWithOtherContentIsANewFile) {
   TailRun again(&fs, {"/log/app.log"}, SourceTable::Decode(offsets));
   again.Poll();
   EXPECT_EQ(again.Finish(), "other-first-line\n" + Lines(50, 52));
+}
+
+// The offsets section's source lines (after the header line).
+std::vector<std::string> OffsetLines(const std::string& offsets) {
+  std::vector<std::string> out = absl::StrSplit(offsets, '\n', absl::SkipEmpty());
+  EXPECT_FALSE(out.empty());
+  if (!out.empty()) out.erase(out.begin());
+  return out;
+}
+
+TEST(Tailer, RotatedAwayAndDeletedFilesLeaveTheCheckpoint) {
+  // logrotate with "rotate 1": app.log -> app.log.1, the old app.log.1 is
+  // deleted. 40 rotations; the checkpoint names the 2 files still there.
+  FakeFs fs;
+  std::string expected, offsets;
+  {
+    TailRun run(&fs, {"/log/app.log*"});
+    for (int day = 0; day < 40; ++day) {
+      const std::string lines = "day-" + std::to_string(day) + "\n" + Lines(day * 3, day * 3 + 3);
+      fs.Append("/log/app.log", lines);
+      expected += lines;
+      run.Poll();
+      fs.Remove("/log/app.log.1");
+      fs.Rename("/log/app.log", "/log/app.log.1");
+      run.Poll();
+    }
+    fs.Append("/log/app.log", "day-40\n");
+    expected += "day-40\n";
+    run.Poll();
+    EXPECT_EQ(run.Finish(), expected);
+    offsets = run.Offsets();
+  }
+  std::vector<std::string> lines = OffsetLines(offsets);
+  ASSERT_EQ(lines.size(), 2u) << offsets;
+  // In the order they were opened, each under the name it has now.
+  EXPECT_TRUE(absl::EndsWith(lines[0], "\t34\t/log/app.log.1")) << offsets;  // day-39, 3 lines
+  EXPECT_TRUE(absl::EndsWith(lines[1], "\t7\t/log/app.log")) << offsets;     // "day-40\n"
+  // And they still resume: only what was written while we were down is read.
+  fs.Append("/log/app.log", Lines(500, 502));
+  TailRun again(&fs, {"/log/app.log*"}, SourceTable::Decode(offsets));
+  again.Poll();
+  EXPECT_EQ(again.Finish(), Lines(500, 502));
+}
+
+TEST(Tailer, CopyTruncateRotationsLeaveOneCheckpointLine) {
+  FakeFs fs;
+  TailRun run(&fs, {"/log/app.log"});
+  std::string expected;
+  for (int day = 0; day < 25; ++day) {
+    const std::string lines = "day-" + std::to_string(day) + "\n" + Lines(0, 2);
+    fs.Append("/log/app.log", lines);
+    expected += lines;
+    run.Poll();
+    fs.Truncate("/log/app.log");
+    run.Poll();
+  }
+  fs.Append("/log/app.log", "day-25\n");
+  expected += "day-25\n";
+  run.Poll();
+  EXPECT_EQ(run.Finish(), expected);
+  std::vector<std::string> lines = OffsetLines(run.Offsets());
+  ASSERT_EQ(lines.size(), 1u);
+  // The live identity: the current first line's fingerprint, offset at its end.
+  EXPECT_TRUE(absl::StrContains(lines[0], "\t7\t/log/app.log")) << lines[0];
 }
 
 TEST(Tailer, TwoFilesWithTheSameFirstLineAreBothRead) {
