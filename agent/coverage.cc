@@ -27,11 +27,19 @@ void Coverage::Observe(const DetectorEvent& ev, std::string* out) {
     Emit(start_ms_ + interval_ms_, out);
     start_ms_ = bucket;
   }
-  Cell& c = cells_[{static_cast<uint8_t>(ev.service), ev.tenant_key}];
+  const std::pair<uint8_t, uint64_t> key{static_cast<uint8_t>(ev.service), ev.tenant_key};
+  auto it = cells_.find(key);
+  if (it == cells_.end()) {
+    if (cells_.size() >= max_cells_) {
+      ++overflow_events_;
+      return;
+    }
+    it = cells_.emplace(key, Cell{}).first;
+  }
+  Cell& c = it->second;
   ++c.counts[static_cast<int>(ev.action)];
   ++c.total;
   c.last_ms = std::max(c.last_ms, ev.time_ms);
-  c.gap_reported = false;
 }
 
 void Coverage::Emit(int64_t end_ms, std::string* out) {
@@ -40,44 +48,56 @@ void Coverage::Emit(int64_t end_ms, std::string* out) {
   for (const auto& [k, c] : cells_) keys.push_back(k);
   std::sort(keys.begin(), keys.end());  // deterministic order
   for (const auto& k : keys) {
-    Cell& c = cells_[k];
-    const absl::string_view service = ToAbsl(ServiceName(static_cast<Service>(k.first)));
-    const std::string tenant = absl::StrFormat("%016x", k.second);
-    if (c.total > 0) {
-      absl::StrAppend(out, "{\"exfilter_record\":\"coverage\",\"service\":\"", service, "\",\"tenant\":\"", tenant,
-                      "\",\"from\":\"");
-      AppendTimestamp(start_ms_, out);
-      out->append("\",\"to\":\"");
-      AppendTimestamp(end_ms, out);
-      absl::StrAppend(out, "\",\"events\":", c.total);
-      for (int a = 0; a < kNumActionClasses; ++a) {
-        absl::StrAppend(out, ",\"", ToAbsl(ActionClassName(static_cast<ActionClass>(a))), "\":", c.counts[a]);
-      }
-      out->append(",\"last_event\":\"");
-      AppendTimestamp(c.last_ms, out);
-      out->append("\"}\n");
-      const uint64_t file_events = c.counts[static_cast<int>(ActionClass::kUpload)] +
-                                   c.counts[static_cast<int>(ActionClass::kCreate)] +
-                                   c.counts[static_cast<int>(ActionClass::kCopy)] +
-                                   c.counts[static_cast<int>(ActionClass::kFileOther)];
-      if (file_events == 0) {
-        absl::StrAppend(out, "{\"exfilter_record\":\"coverage_gap\",\"service\":\"", service, "\",\"tenant\":\"",
-                        tenant, "\",\"reason\":\"no_file_events\",\"from\":\"");
-        AppendTimestamp(start_ms_, out);
-        out->append("\",\"to\":\"");
-        AppendTimestamp(end_ms, out);
-        out->append("\"}\n");
-      }
-    } else if (!c.gap_reported && end_ms - c.last_ms > gap_ms_) {
-      absl::StrAppend(out, "{\"exfilter_record\":\"coverage_gap\",\"service\":\"", service, "\",\"tenant\":\"",
-                      tenant, "\",\"reason\":\"silent\",\"last_event\":\"");
-      AppendTimestamp(c.last_ms, out);
-      absl::StrAppend(out, "\",\"silent_seconds\":", (end_ms - c.last_ms) / 1000, "}\n");
-      c.gap_reported = true;
-    }
-    std::fill(std::begin(c.counts), std::end(c.counts), 0);
-    c.total = 0;
+    auto it = cells_.find(k);
+    if (!EmitCell(k, it->second, end_ms, out)) cells_.erase(it);
   }
+  if (overflow_events_ > 0) {
+    out->append("{\"exfilter_record\":\"coverage_overflow\",\"from\":\"");
+    AppendTimestamp(start_ms_, out);
+    out->append("\",\"to\":\"");
+    AppendTimestamp(end_ms, out);
+    absl::StrAppend(out, "\",\"events\":", overflow_events_, ",\"max_cells\":", max_cells_, "}\n");
+    overflow_events_ = 0;
+  }
+}
+
+bool Coverage::EmitCell(std::pair<uint8_t, uint64_t> k, Cell& c, int64_t end_ms, std::string* out) {
+  const absl::string_view service = ToAbsl(ServiceName(static_cast<Service>(k.first)));
+  const std::string tenant = absl::StrFormat("%016x", k.second);
+  if (c.total == 0) {
+    if (end_ms - c.last_ms <= gap_ms_) return true;
+    absl::StrAppend(out, "{\"exfilter_record\":\"coverage_gap\",\"service\":\"", service, "\",\"tenant\":\"", tenant,
+                    "\",\"reason\":\"silent\",\"last_event\":\"");
+    AppendTimestamp(c.last_ms, out);
+    absl::StrAppend(out, "\",\"silent_seconds\":", (end_ms - c.last_ms) / 1000, "}\n");
+    return false;  // reported once: forgotten until it comes back
+  }
+  absl::StrAppend(out, "{\"exfilter_record\":\"coverage\",\"service\":\"", service, "\",\"tenant\":\"", tenant,
+                  "\",\"from\":\"");
+  AppendTimestamp(start_ms_, out);
+  out->append("\",\"to\":\"");
+  AppendTimestamp(end_ms, out);
+  absl::StrAppend(out, "\",\"events\":", c.total);
+  for (int a = 0; a < kNumActionClasses; ++a) {
+    absl::StrAppend(out, ",\"", ToAbsl(ActionClassName(static_cast<ActionClass>(a))), "\":", c.counts[a]);
+  }
+  out->append(",\"last_event\":\"");
+  AppendTimestamp(c.last_ms, out);
+  out->append("\"}\n");
+  const uint64_t file_events =
+      c.counts[static_cast<int>(ActionClass::kUpload)] + c.counts[static_cast<int>(ActionClass::kCreate)] +
+      c.counts[static_cast<int>(ActionClass::kCopy)] + c.counts[static_cast<int>(ActionClass::kFileOther)];
+  if (file_events == 0) {
+    absl::StrAppend(out, "{\"exfilter_record\":\"coverage_gap\",\"service\":\"", service, "\",\"tenant\":\"", tenant,
+                    "\",\"reason\":\"no_file_events\",\"from\":\"");
+    AppendTimestamp(start_ms_, out);
+    out->append("\",\"to\":\"");
+    AppendTimestamp(end_ms, out);
+    out->append("\"}\n");
+  }
+  std::fill(std::begin(c.counts), std::end(c.counts), 0);
+  c.total = 0;
+  return true;
 }
 
 }  // namespace exfilter

@@ -9,6 +9,11 @@
 //    "events":N,"upload":N,...,"last_event":...}
 //   {"exfilter_record":"coverage_gap","service":"box","tenant":"<hash>","reason":"silent",
 //    "last_event":...,"silent_seconds":N}
+// Memory is bounded: a (service, tenant) is forgotten once its silence has
+// been reported (it starts afresh if it comes back), and at most `max_cells`
+// are tracked; events of further pairs in an interval are counted in one line
+// (a source emitting made-up tenant ids cannot grow the table):
+//   {"exfilter_record":"coverage_overflow","from":...,"to":...,"events":N,"max_cells":N}
 // In --follow mode with coverage_silence_after, a followed file that has not
 // grown for that long of WALL time gets the one non-deterministic record:
 //   {"exfilter_record":"source_silent","path":"...","last_growth":...,"silent_seconds":N}
@@ -31,9 +36,14 @@ void AppendSourceSilentRecord(const SilentSource& s, std::string* out);
 
 class Coverage {
  public:
-  Coverage(absl::Duration interval, absl::Duration gap)
-      : interval_ms_(absl::ToInt64Milliseconds(interval)), gap_ms_(absl::ToInt64Milliseconds(gap)) {}
+  static constexpr size_t kDefaultMaxCells = 65'536;
+
+  Coverage(absl::Duration interval, absl::Duration gap, size_t max_cells = kDefaultMaxCells)
+      : interval_ms_(absl::ToInt64Milliseconds(interval)),
+        gap_ms_(absl::ToInt64Milliseconds(gap)),
+        max_cells_(max_cells) {}
   bool enabled() const { return interval_ms_ > 0; }
+  size_t tracked() const { return cells_.size(); }  // (service, tenant) pairs held
 
   // Counts one event; appends the records of every interval that `ev`
   // closes (before counting it) to *out.
@@ -44,13 +54,17 @@ class Coverage {
     uint64_t counts[kNumActionClasses] = {};
     uint64_t total = 0;
     int64_t last_ms = 0;
-    bool gap_reported = false;
   };
   void Emit(int64_t end_ms, std::string* out);
+  // Appends the cell's lines for the interval ending at end_ms; false once
+  // the cell can be forgotten (silent, its gap reported).
+  bool EmitCell(std::pair<uint8_t, uint64_t> key, Cell& c, int64_t end_ms, std::string* out);
 
   int64_t interval_ms_;
   int64_t gap_ms_;
+  size_t max_cells_;
   int64_t start_ms_ = -1;  // start of the open interval
+  uint64_t overflow_events_ = 0;  // events of untracked pairs in the open interval
   absl::flat_hash_map<std::pair<uint8_t, uint64_t>, Cell> cells_;
 };
 
