@@ -50,11 +50,13 @@ void Tailer::Track(const std::string& path, std::unique_ptr<OpenFile> file, cons
 
 void Tailer::Discover() {
   std::vector<std::string> paths;
+  bool complete = true;  // every pattern expanded: a file not listed is gone
   for (const std::string& p : patterns_) {
     absl::StatusOr<std::vector<std::string>> m = fs_->Glob(p);
     if (!m.ok()) {
       if (!warned_[p]) warnings_.push_back(std::string(m.status().message()));
       warned_[p] = true;
+      complete = false;
       continue;
     }
     paths.insert(paths.end(), m->begin(), m->end());
@@ -85,6 +87,12 @@ void Tailer::Discover() {
     absl::StatusOr<FileIdentity> id = Identify(**f);
     if (!id.ok() || id->fingerprint == 0) continue;  // no first line yet: next poll
     Track(path, std::move(*f), *id, first_scan_);
+  }
+  // A pattern that failed to expand (a directory briefly unreadable) says
+  // nothing of its files: dropping them would read them again from the head
+  // when the pattern works again. They stay followed until a complete scan.
+  if (!complete) {
+    for (auto& t : files_) t->gone = false;
   }
   first_scan_ = false;
 }

@@ -1,7 +1,8 @@
 // Tailer over an in-memory file system: globs, rename rotation, copytruncate,
 // truncate-and-rewrite, partial lines, resume by identity, inode reuse, an
 // over-long line cut short by copytruncate, a checkpoint that keeps only the
-// files still followed through months of rotations.
+// files still followed through months of rotations, a pattern that briefly
+// fails to expand.
 #include "pipeline/tailer.h"
 
 #include <fnmatch.h>
@@ -50,8 +51,10 @@ class FakeFs : public FileSystem {
   void Remove(const std::string& path) { files_.erase(path); }
   void Truncate(const std::string& path) { files_[path]->data.clear(); }
   std::string Contents(const std::string& path) { return files_[path]->data; }
+  bool glob_fails = false;  // as glob() with GLOB_ERR on an unreadable directory
 
   absl::StatusOr<std::vector<std::string>> Glob(const std::string& pattern) override {
+    if (glob_fails) return absl::PermissionDeniedError("cannot expand pattern '" + pattern + "'");
     std::vector<std::string> out;
     for (const auto& [path, inode] : files_) {
       if (fnmatch(pattern.c_str(), path.c_str(), 0) == 0) out.push_back(path);
@@ -339,6 +342,21 @@ TEST(Tailer, CopyTruncateRotationsLeaveOneCheckpointLine) {
   ASSERT_EQ(lines.size(), 1u);
   // The live identity: the current first line's fingerprint, offset at its end.
   EXPECT_TRUE(absl::StrContains(lines[0], "\t7\t/log/app.log")) << lines[0];
+}
+
+TEST(Tailer, APatternThatBrieflyFailsToExpandReadsNothingTwice) {
+  FakeFs fs;
+  fs.Append("/log/app.log", Lines(0, 4));
+  TailRun run(&fs, {"/log/*.log"});
+  run.Poll();
+  fs.glob_fails = true;
+  fs.Append("/log/app.log", Lines(4, 6));
+  run.Poll();
+  run.Poll();
+  fs.glob_fails = false;
+  fs.Append("/log/app.log", Lines(6, 7));
+  run.Poll();
+  EXPECT_EQ(run.Finish(), Lines(0, 7));
 }
 
 TEST(Tailer, TwoFilesWithTheSameFirstLineAreBothRead) {
