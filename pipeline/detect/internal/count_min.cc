@@ -6,16 +6,8 @@
 #include "pipeline/detect/internal/stats_math.h"
 
 namespace exfilter::detect_internal {
-namespace {
-uint32_t Log2(uint32_t v) {
-  uint32_t r = 0;
-  while ((1u << r) < v) ++r;
-  return r;
-}
-}  // namespace
-
 BlockedCountMin::BlockedCountMin(uint32_t width_log2, uint32_t depth)
-    : depth_(depth), row_bits_(Log2(kBlockCounters / depth)) {
+    : depth_(depth) {
   uint64_t per_row = uint64_t{1} << width_log2;
   blocks_ = std::max<uint64_t>(1, per_row / (kBlockCounters / depth));
   num_counters_ = blocks_ * kBlockCounters;

@@ -29,27 +29,25 @@ class BlockedCountMin {
   BlockedCountMin(BlockedCountMin&&) = default;  // the mapping moves, base_ stays valid
   BlockedCountMin& operator=(BlockedCountMin&&) = default;
 
-  // Inline: one or two calls per watched event.
+  // Inline: one or two calls per watched event. The depth is dispatched to
+  // a constant, so the row loops unroll (same counters, same results).
   uint32_t Estimate(uint64_t key) const {
-    uint32_t pos[8];
-    const uint16_t* b = Slots(key, pos);
-    uint32_t m = UINT32_MAX;
-    for (uint32_t r = 0; r < depth_; ++r) m = std::min<uint32_t>(m, b[pos[r]]);
-    return m;
+    switch (depth_) {
+      case 1: return EstimateRows<1>(key);
+      case 2: return EstimateRows<2>(key);
+      case 4: return EstimateRows<4>(key);
+      default: return EstimateRows<8>(key);
+    }
   }
   // Adds `n` with conservative update; returns the estimate before adding.
   uint32_t Add(uint64_t key, uint32_t n = 1) {
-    uint32_t pos[8];
-    uint16_t* b = Slots(key, pos);
-    uint32_t m = UINT32_MAX;
-    for (uint32_t r = 0; r < depth_; ++r) m = std::min<uint32_t>(m, b[pos[r]]);
-    const uint16_t target = static_cast<uint16_t>(std::min<uint32_t>(m + n, 65535));
-    // Conservative update: raise only the counters below the new minimum
-    // (a max stored back, not a branch: which counters are below it is
-    // data-dependent and mispredicted about half the time).
-    for (uint32_t r = 0; r < depth_; ++r) b[pos[r]] = std::max(b[pos[r]], target);
     total_ += n;
-    return m;
+    switch (depth_) {
+      case 1: return AddRows<1>(key, n);
+      case 2: return AddRows<2>(key, n);
+      case 4: return AddRows<4>(key, n);
+      default: return AddRows<8>(key, n);
+    }
   }
   void Prefetch(uint64_t key) const;
   void Clear();
@@ -66,19 +64,42 @@ class BlockedCountMin {
 
  private:
   static constexpr uint32_t kBlockCounters = 32;  // 64 bytes of uint16_t
+  // The key's block and, in row r, its counter's index within the block
+  // (rows of 32/D counters; depth D in {1, 2, 4, 8}).
+  template <uint32_t D>
   uint16_t* Slots(uint64_t key, uint32_t* pos) const {
+    constexpr uint32_t kRowWidth = kBlockCounters / D;
     uint64_t h1 = Mix(key, 0x9e3779b97f4a7c15ULL);
     uint64_t h2 = Mix(key, 0xc2b2ae3d27d4eb4fULL);
     uint64_t block = static_cast<uint64_t>((static_cast<unsigned __int128>(h1) * blocks_) >> 64);
-    uint32_t row_width = 1u << row_bits_;
-    for (uint32_t r = 0; r < depth_; ++r) {
-      pos[r] = r * row_width + static_cast<uint32_t>((h2 >> (r * 8)) & (row_width - 1));
+    for (uint32_t r = 0; r < D; ++r) {
+      pos[r] = r * kRowWidth + static_cast<uint32_t>((h2 >> (r * 8)) & (kRowWidth - 1));
     }
     return base_ + block * kBlockCounters;
   }
+  template <uint32_t D>
+  uint32_t EstimateRows(uint64_t key) const {
+    uint32_t pos[D];
+    const uint16_t* b = Slots<D>(key, pos);
+    uint32_t m = UINT32_MAX;
+    for (uint32_t r = 0; r < D; ++r) m = std::min<uint32_t>(m, b[pos[r]]);
+    return m;
+  }
+  template <uint32_t D>
+  uint32_t AddRows(uint64_t key, uint32_t n) {
+    uint32_t pos[D];
+    uint16_t* b = Slots<D>(key, pos);
+    uint32_t m = UINT32_MAX;
+    for (uint32_t r = 0; r < D; ++r) m = std::min<uint32_t>(m, b[pos[r]]);
+    const uint16_t target = static_cast<uint16_t>(std::min<uint32_t>(m + n, 65535));
+    // Conservative update: raise only the counters below the new minimum
+    // (a max stored back, not a branch: which counters are below it is
+    // data-dependent and mispredicted about half the time).
+    for (uint32_t r = 0; r < D; ++r) b[pos[r]] = std::max(b[pos[r]], target);
+    return m;
+  }
 
   uint32_t depth_;
-  uint32_t row_bits_;  // log2(32 / depth)
   uint64_t blocks_;
   uint64_t total_ = 0;
   uint64_t num_counters_;
