@@ -67,7 +67,12 @@ void Tailer::Discover() {
   for (auto& t : files_) t->gone = true;
   for (const std::string& path : paths) {
     absl::StatusOr<FileStat> st = fs_->Stat(path);
-    if (!st.ok()) continue;
+    if (!st.ok()) {
+      // Deleted since the glob: gone. Any other error (permissions) says
+      // nothing of the file we follow under this path.
+      if (!absl::IsNotFound(st.status())) complete = false;
+      continue;
+    }
     Tracked* same = nullptr;
     for (auto& t : files_) {
       if (t->id.dev == st->dev && t->id.ino == st->ino) same = t.get();
@@ -88,9 +93,10 @@ void Tailer::Discover() {
     if (!id.ok() || id->fingerprint == 0) continue;  // no first line yet: next poll
     Track(path, std::move(*f), *id, first_scan_);
   }
-  // A pattern that failed to expand (a directory briefly unreadable) says
-  // nothing of its files: dropping them would read them again from the head
-  // when the pattern works again. They stay followed until a complete scan.
+  // A pattern that failed to expand (a directory briefly unreadable) or a
+  // path that could not be examined says nothing of the files followed:
+  // dropping them would read them again from the head when the scan works
+  // again. They stay followed until a complete scan.
   if (!complete) {
     for (auto& t : files_) t->gone = false;
   }

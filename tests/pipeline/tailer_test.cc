@@ -2,7 +2,7 @@
 // truncate-and-rewrite, partial lines, resume by identity, inode reuse, an
 // over-long line cut short by copytruncate, a checkpoint that keeps only the
 // files still followed through months of rotations, a pattern that briefly
-// fails to expand.
+// fails to expand or a path that briefly cannot be examined.
 #include "pipeline/tailer.h"
 
 #include <fnmatch.h>
@@ -52,6 +52,7 @@ class FakeFs : public FileSystem {
   void Truncate(const std::string& path) { files_[path]->data.clear(); }
   std::string Contents(const std::string& path) { return files_[path]->data; }
   bool glob_fails = false;  // as glob() with GLOB_ERR on an unreadable directory
+  bool stat_fails = false;  // stat() by path fails with EACCES (open files still read)
 
   absl::StatusOr<std::vector<std::string>> Glob(const std::string& pattern) override {
     if (glob_fails) return absl::PermissionDeniedError("cannot expand pattern '" + pattern + "'");
@@ -62,6 +63,7 @@ class FakeFs : public FileSystem {
     return out;
   }
   absl::StatusOr<FileStat> Stat(const std::string& path) override {
+    if (stat_fails) return absl::PermissionDeniedError("cannot stat " + path);
     auto it = files_.find(path);
     if (it == files_.end()) return absl::NotFoundError(path);
     return FileStat{1, it->second->ino, it->second->data.size()};
@@ -354,6 +356,20 @@ TEST(Tailer, APatternThatBrieflyFailsToExpandReadsNothingTwice) {
   run.Poll();
   run.Poll();
   fs.glob_fails = false;
+  fs.Append("/log/app.log", Lines(6, 7));
+  run.Poll();
+  EXPECT_EQ(run.Finish(), Lines(0, 7));
+}
+
+TEST(Tailer, APathThatBrieflyCannotBeExaminedReadsNothingTwice) {
+  FakeFs fs;
+  fs.Append("/log/app.log", Lines(0, 4));
+  TailRun run(&fs, {"/log/app.log"});
+  run.Poll();
+  fs.stat_fails = true;
+  fs.Append("/log/app.log", Lines(4, 6));
+  run.Poll();
+  fs.stat_fails = false;
   fs.Append("/log/app.log", Lines(6, 7));
   run.Poll();
   EXPECT_EQ(run.Finish(), Lines(0, 7));
