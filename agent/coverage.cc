@@ -19,6 +19,17 @@ void AppendSourceSilentRecord(const SilentSource& s, std::string* out) {
   absl::StrAppend(out, "\",\"silent_seconds\":", absl::ToInt64Seconds(s.silent), "}\n");
 }
 
+namespace {
+// "from":"<from_ms>","to":"<to_ms>" (RFC 3339, UTC).
+void AppendInterval(int64_t from_ms, int64_t to_ms, std::string* out) {
+  out->append("\"from\":\"");
+  AppendTimestamp(from_ms, out);
+  out->append("\",\"to\":\"");
+  AppendTimestamp(to_ms, out);
+  out->append("\"");
+}
+}  // namespace
+
 void Coverage::Observe(const DetectorEvent& ev, std::string* out) {
   if (ev.time_ms <= 0) return;
   const int64_t bucket = ev.time_ms - ev.time_ms % interval_ms_;
@@ -52,11 +63,9 @@ void Coverage::Emit(int64_t end_ms, std::string* out) {
     if (!EmitCell(k, it->second, end_ms, out)) cells_.erase(it);
   }
   if (overflow_events_ > 0) {
-    out->append("{\"exfilter_record\":\"coverage_overflow\",\"from\":\"");
-    AppendTimestamp(start_ms_, out);
-    out->append("\",\"to\":\"");
-    AppendTimestamp(end_ms, out);
-    absl::StrAppend(out, "\",\"events\":", overflow_events_, ",\"max_cells\":", max_cells_, "}\n");
+    out->append("{\"exfilter_record\":\"coverage_overflow\",");
+    AppendInterval(start_ms_, end_ms, out);
+    absl::StrAppend(out, ",\"events\":", overflow_events_, ",\"max_cells\":", max_cells_, "}\n");
     overflow_events_ = 0;
   }
 }
@@ -73,11 +82,9 @@ bool Coverage::EmitCell(std::pair<uint8_t, uint64_t> k, Cell& c, int64_t end_ms,
     return false;  // reported once: forgotten until it comes back
   }
   absl::StrAppend(out, "{\"exfilter_record\":\"coverage\",\"service\":\"", service, "\",\"tenant\":\"", tenant,
-                  "\",\"from\":\"");
-  AppendTimestamp(start_ms_, out);
-  out->append("\",\"to\":\"");
-  AppendTimestamp(end_ms, out);
-  absl::StrAppend(out, "\",\"events\":", c.total);
+                  "\",");
+  AppendInterval(start_ms_, end_ms, out);
+  absl::StrAppend(out, ",\"events\":", c.total);
   for (int a = 0; a < kNumActionClasses; ++a) {
     absl::StrAppend(out, ",\"", ToAbsl(ActionClassName(static_cast<ActionClass>(a))), "\":", c.counts[a]);
   }
@@ -89,11 +96,9 @@ bool Coverage::EmitCell(std::pair<uint8_t, uint64_t> k, Cell& c, int64_t end_ms,
       c.counts[static_cast<int>(ActionClass::kCopy)] + c.counts[static_cast<int>(ActionClass::kFileOther)];
   if (file_events == 0) {
     absl::StrAppend(out, "{\"exfilter_record\":\"coverage_gap\",\"service\":\"", service, "\",\"tenant\":\"", tenant,
-                    "\",\"reason\":\"no_file_events\",\"from\":\"");
-    AppendTimestamp(start_ms_, out);
-    out->append("\",\"to\":\"");
-    AppendTimestamp(end_ms, out);
-    out->append("\"}\n");
+                    "\",\"reason\":\"no_file_events\",");
+    AppendInterval(start_ms_, end_ms, out);
+    out->append("}\n");
   }
   std::fill(std::begin(c.counts), std::end(c.counts), 0);
   c.total = 0;

@@ -38,6 +38,12 @@ inline constexpr int kNumActionClasses = 8;
 inline bool IsWatchedAction(ActionClass a) {
   return a == ActionClass::kUpload || a == ActionClass::kCreate || a == ActionClass::kCopy;
 }
+// Sign-in success, failure or risky sign-in (a range test, no branch).
+inline bool IsSigninAction(ActionClass a) {
+  constexpr auto kFirst = static_cast<uint8_t>(ActionClass::kSigninSuccess);
+  constexpr auto kLast = static_cast<uint8_t>(ActionClass::kSigninRisky);
+  return static_cast<uint8_t>(static_cast<uint8_t>(a) - kFirst) <= kLast - kFirst;
+}
 
 // Stable names used in output and configuration ("m365", "upload", ...).
 std::string_view ServiceName(Service s);

@@ -130,16 +130,12 @@ void DetectorImpl::SetConfig(const DetectorConfig& config) {
 }
 
 namespace {
-// Whether Observe() will reach the user table for `ev` (and with `*watched`),
-// computed without branches: which events do is data, not a pattern.
-inline bool ReachesUserTable(const DetectorEvent& ev, bool* watched) {
-  const bool w = IsWatchedAction(ev.action);
-  const bool signin = (ev.action == ActionClass::kSigninSuccess) |
-                      (ev.action == ActionClass::kSigninFailure) |
-                      (ev.action == ActionClass::kSigninRisky);
-  *watched = w;
-  return (w | signin) & ev.primary & (ev.user_key != 0) & (ev.time_ms > 0) &
-         !(w & (ev.suppress_rule != kNoSuppressRule));
+// Whether Observe() will reach the user table for `ev`, computed without
+// branches: which events do is data, not a pattern.
+inline bool ReachesUserTable(const DetectorEvent& ev) {
+  const bool watched = IsWatchedAction(ev.action);
+  return (watched | IsSigninAction(ev.action)) & ev.primary & (ev.user_key != 0) &
+         (ev.time_ms > 0) & !(watched & (ev.suppress_rule != kNoSuppressRule));
 }
 }  // namespace
 
@@ -178,9 +174,8 @@ void DetectorImpl::ObserveBatch(std::span<const DetectorEvent> events, Decision*
   if (table_events.size() < n + 1) table_events.resize(n + 1);
   size_t m = 0;
   for (size_t i = 0; i < n; ++i) {
-    bool watched;
     table_events[m] = static_cast<uint32_t>(i);
-    m += ReachesUserTable(events[i], &watched);
+    m += ReachesUserTable(events[i]);
   }
   table_events[m] = static_cast<uint32_t>(n);  // sentinel
   for (size_t k = 0; k < m && k < kFarAhead; ++k) PrefetchFar(events[table_events[k]]);
@@ -204,8 +199,7 @@ void DetectorImpl::ObserveBatch(std::span<const DetectorEvent> events, Decision*
 
 void DetectorImpl::ObserveInto(const DetectorEvent& ev, Decision& d,
                                std::vector<DetectorRecord>* records) {
-  bool watched;
-  ObserveInto(ev, ReachesUserTable(ev, &watched), d, records);
+  ObserveInto(ev, ReachesUserTable(ev), d, records);
 }
 
 void DetectorImpl::ObserveInto(const DetectorEvent& ev, bool reaches_table, Decision& d,
@@ -241,11 +235,7 @@ void DetectorImpl::ObserveInto(const DetectorEvent& ev, bool reaches_table, Deci
 // sign-in (nothing to count), not the primary record of its event, or a
 // suppressed watched event.
 void DetectorImpl::CountUnreached(const DetectorEvent& ev, Decision& d) {
-  const bool watched = IsWatchedAction(ev.action);
-  const bool signin = ev.action == ActionClass::kSigninSuccess ||
-                      ev.action == ActionClass::kSigninFailure ||
-                      ev.action == ActionClass::kSigninRisky;
-  if (!watched && !signin) return;
+  if (!IsWatchedAction(ev.action) && !IsSigninAction(ev.action)) return;
   if (!ev.primary || ev.user_key == 0 || ev.time_ms <= 0) {
     stats_.non_primary++;
     return;
