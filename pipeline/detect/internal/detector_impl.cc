@@ -168,7 +168,15 @@ void DetectorImpl::ObserveBatch(std::span<const DetectorEvent> events, Decision*
   // runs ahead by such events (the tag line and sketch blocks first, then,
   // once its tag line has arrived, the user record) and other events cost
   // no prediction of whether they do. Events are observed in input order.
-  constexpr size_t kFarAhead = 16, kNearAhead = 6;
+  //
+  // Prefetches are issued kGroup at a time: a prefetch retires only once its
+  // address is translated, and on a TLB miss (every access to a table of a
+  // million users, even on huge pages in a virtual machine) the walk takes
+  // about a memory latency, which a few hundred instructions of scoring
+  // between two single prefetches cannot hide. Issued back to back, a
+  // group's walks overlap. Event k's far stage is issued 2 * kGroup to
+  // kGroup + 1 table events ahead, its near stage kGroup to 1 ahead.
+  constexpr size_t kGroup = 8;
   const size_t n = events.size();
   std::vector<uint32_t>& table_events = table_events_;  // reused: no allocation per batch
   if (table_events.size() < n + 1) table_events.resize(n + 1);
@@ -178,14 +186,27 @@ void DetectorImpl::ObserveBatch(std::span<const DetectorEvent> events, Decision*
     m += ReachesUserTable(events[i]);
   }
   table_events[m] = static_cast<uint32_t>(n);  // sentinel
-  for (size_t k = 0; k < m && k < kFarAhead; ++k) PrefetchFar(events[table_events[k]]);
-  for (size_t k = 0; k < m && k < kNearAhead; ++k) PrefetchNear(events[table_events[k]]);
+  auto prefetch_far = [&](size_t from) {
+    for (size_t k = from, end = std::min(m, from + kGroup); k < end; ++k) {
+      PrefetchFar(events[table_events[k]]);
+    }
+  };
+  auto prefetch_near = [&](size_t from) {
+    for (size_t k = from, end = std::min(m, from + kGroup); k < end; ++k) {
+      PrefetchNear(events[table_events[k]]);
+    }
+  };
+  prefetch_far(0);
+  prefetch_far(kGroup);
+  prefetch_near(0);
   size_t next = 0;  // index in table_events of the next event that reaches the table
   for (size_t i = 0; i < n; ++i) {
     const bool reaches_table = table_events[next] == i;
     if (reaches_table) {
-      if (next + kFarAhead < m) PrefetchFar(events[table_events[next + kFarAhead]]);
-      if (next + kNearAhead < m) PrefetchNear(events[table_events[next + kNearAhead]]);
+      if (next % kGroup == 0) {
+        prefetch_far(next + 2 * kGroup);
+        prefetch_near(next + kGroup);
+      }
       ++next;
     }
     const size_t before = records->size();
