@@ -51,11 +51,15 @@ void Tailer::Track(const std::string& path, std::unique_ptr<OpenFile> file, cons
 void Tailer::Discover() {
   std::vector<std::string> paths;
   bool complete = true;  // every pattern expanded: a file not listed is gone
+  absl::flat_hash_set<std::string> failing;  // patterns and paths failing in this scan
+  auto warn_once = [&](const std::string& what, const absl::Status& status) {
+    if (!warned_.contains(what)) warnings_.push_back(std::string(status.message()));
+    failing.insert(what);
+  };
   for (const std::string& p : patterns_) {
     absl::StatusOr<std::vector<std::string>> m = fs_->Glob(p);
     if (!m.ok()) {
-      if (!warned_[p]) warnings_.push_back(std::string(m.status().message()));
-      warned_[p] = true;
+      warn_once(p, m.status());
       complete = false;
       continue;
     }
@@ -85,8 +89,7 @@ void Tailer::Discover() {
     }
     absl::StatusOr<std::unique_ptr<OpenFile>> f = fs_->Open(path);
     if (!f.ok()) {
-      if (!warned_[path]) warnings_.push_back(std::string(f.status().message()));
-      warned_[path] = true;
+      warn_once(path, f.status());
       continue;
     }
     absl::StatusOr<FileIdentity> id = Identify(**f);
@@ -99,6 +102,13 @@ void Tailer::Discover() {
   // again. They stay followed until a complete scan.
   if (!complete) {
     for (auto& t : files_) t->gone = false;
+  }
+  // Failures are remembered only while they last (a complete scan knows
+  // every path that still fails), so rotated unreadable files do not pile up.
+  if (complete) {
+    warned_ = std::move(failing);
+  } else {
+    warned_.merge(failing);
   }
   first_scan_ = false;
 }

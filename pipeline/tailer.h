@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
 #include "absl/status/statusor.h"
 #include "pipeline/file_source.h"
 #include "pipeline/reader.h"
@@ -43,8 +44,12 @@ class Tailer {
   std::vector<std::pair<std::string, uint32_t>> Files() const;
   // Files currently followed with the offset read so far (silence watch).
   std::vector<SourceProgress> Progress() const;
-  // Warnings since the last call (unreadable files, bad patterns).
+  // Warnings since the last call (unreadable files, bad patterns). Each
+  // failing pattern or path warns once while it keeps failing; one that
+  // recovers or disappears is forgotten, and warns again if it fails later.
   std::vector<std::string> TakeWarnings();
+  // Patterns and paths remembered as failing (bounded by those failing now).
+  size_t FailingCount() const { return warned_.size(); }
 
  private:
   struct Tracked;
@@ -59,7 +64,7 @@ class Tailer {
   absl::flat_hash_map<std::string, uint64_t> resume_;
   std::vector<std::unique_ptr<Tracked>> files_;
   std::vector<std::string> warnings_;
-  absl::flat_hash_map<std::string, bool> warned_;
+  absl::flat_hash_set<std::string> warned_;  // failing at the last scan, warned about
   bool first_scan_ = true;
 };
 

@@ -9,6 +9,7 @@
 #include <gtest/gtest.h>
 
 #include <map>
+#include <set>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_split.h"
@@ -53,6 +54,7 @@ class FakeFs : public FileSystem {
   std::string Contents(const std::string& path) { return files_[path]->data; }
   bool glob_fails = false;  // as glob() with GLOB_ERR on an unreadable directory
   bool stat_fails = false;  // stat() by path fails with EACCES (open files still read)
+  std::set<std::string> unreadable;  // open() of these paths fails with EACCES
 
   absl::StatusOr<std::vector<std::string>> Glob(const std::string& pattern) override {
     if (glob_fails) return absl::PermissionDeniedError("cannot expand pattern '" + pattern + "'");
@@ -69,6 +71,7 @@ class FakeFs : public FileSystem {
     return FileStat{1, it->second->ino, it->second->data.size()};
   }
   absl::StatusOr<std::unique_ptr<OpenFile>> Open(const std::string& path) override {
+    if (unreadable.count(path) != 0) return absl::PermissionDeniedError("cannot open " + path);
     auto it = files_.find(path);
     if (it == files_.end()) return absl::NotFoundError(path);
     return std::unique_ptr<OpenFile>(std::make_unique<FakeFile>(it->second));
@@ -96,6 +99,8 @@ class TailRun {
     pipeline_.Start();
   }
   void Poll() { tailer_.Poll(reader_, nullptr); }
+  std::vector<std::string> Warnings() { return tailer_.TakeWarnings(); }
+  size_t FailingCount() const { return tailer_.FailingCount(); }
   std::string Finish() {
     reader_.Release();
     EXPECT_TRUE(pipeline_.CloseInput().ok());
@@ -369,6 +374,46 @@ TEST(Tailer, APatternThatBrieflyFailsToExpandReadsNothingTwice) {
 
 TEST(Tailer, APathThatBrieflyCannotBeExaminedReadsNothingTwice) {
   EXPECT_EQ(FollowThroughAFailedScan(&FakeFs::stat_fails, "/log/app.log"), Lines(0, 7));
+}
+
+TEST(Tailer, AnUnreadableFileWarnsOnceWhileItLastsAndAgainWhenItComesBack) {
+  FakeFs fs;
+  fs.Append("/log/app.log", Lines(0, 2));
+  fs.Append("/log/secret.log", "x\n");
+  fs.unreadable.insert("/log/secret.log");
+  TailRun run(&fs, {"/log/*.log"});
+  run.Poll();
+  run.Poll();
+  run.Poll();
+  EXPECT_EQ(run.Warnings(), std::vector<std::string>{"cannot open /log/secret.log"});
+  fs.Remove("/log/secret.log");  // gone: forgotten
+  run.Poll();
+  EXPECT_EQ(run.FailingCount(), 0u);
+  fs.Append("/log/secret.log", "y\n");  // a new unreadable file of that name
+  run.Poll();
+  run.Poll();
+  EXPECT_EQ(run.Warnings(), std::vector<std::string>{"cannot open /log/secret.log"});
+  EXPECT_EQ(run.Finish(), Lines(0, 2));
+}
+
+// Rotation by timestamped names, every file unreadable: each warns once and
+// the tailer remembers only the ones still there.
+TEST(Tailer, RotatedUnreadableFilesDoNotPileUp) {
+  FakeFs fs;
+  fs.Append("/log/app.log", Lines(0, 1));
+  TailRun run(&fs, {"/log/*.log"});
+  size_t warnings = 0;
+  for (int i = 0; i < 60; ++i) {
+    const std::string path = "/log/audit-" + std::to_string(1000 + i) + ".log";
+    fs.Append(path, "x\n");
+    fs.unreadable.insert(path);
+    if (i >= 2) fs.Remove("/log/audit-" + std::to_string(1000 + i - 2) + ".log");  // keep 2
+    run.Poll();
+    warnings += run.Warnings().size();
+    EXPECT_LE(run.FailingCount(), 2u) << "poll " << i;
+  }
+  EXPECT_EQ(warnings, 60u);
+  EXPECT_EQ(run.Finish(), Lines(0, 1));
 }
 
 TEST(Tailer, TwoFilesWithTheSameFirstLineAreBothRead) {
