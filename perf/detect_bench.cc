@@ -146,13 +146,9 @@ void Run(benchmark::State& state, int watched_pct, int signin_pct, Timed timed =
     }
     const auto score_start = std::chrono::steady_clock::now();
     detector->ObserveBatch(batch, decisions.data(), &records);
-    if (timed == Timed::kScoringOnly) {
-      state.SetIterationTime(std::chrono::duration<double>(std::chrono::steady_clock::now() -
-                                                           score_start).count());
-    } else {
-      state.SetIterationTime(std::chrono::duration<double>(std::chrono::steady_clock::now() -
-                                                           build_start).count());
-    }
+    const auto start = timed == Timed::kScoringOnly ? score_start : build_start;
+    state.SetIterationTime(
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
     records.clear();
     for (const Decision& d : decisions) forwarded += d.forward;
   }

@@ -170,8 +170,8 @@ void DetectorImpl::ObserveBatch(std::span<const DetectorEvent> events, Decision*
   // no prediction of whether they do. Events are observed in input order.
   //
   // Prefetches are issued kGroup at a time: a prefetch retires only once its
-  // address is translated, and on a TLB miss (every access to a table of a
-  // million users, even on huge pages in a virtual machine) the walk takes
+  // address is translated, and on the VM measured (docs/detector.md) a TLB
+  // miss, frequent in a table of a million users even on huge pages, took
   // about a memory latency, which a few hundred instructions of scoring
   // between two single prefetches cannot hide. Issued back to back, a
   // group's walks overlap. Event k's far stage is issued 2 * kGroup to
@@ -186,26 +186,22 @@ void DetectorImpl::ObserveBatch(std::span<const DetectorEvent> events, Decision*
     m += ReachesUserTable(events[i]);
   }
   table_events[m] = static_cast<uint32_t>(n);  // sentinel
-  auto prefetch_far = [&](size_t from) {
+  // One stage (PrefetchFar or PrefetchNear) for the group of listed events from `from`.
+  auto prefetch_group = [&](void (DetectorImpl::*stage)(const DetectorEvent&) const, size_t from) {
     for (size_t k = from, end = std::min(m, from + kGroup); k < end; ++k) {
-      PrefetchFar(events[table_events[k]]);
+      (this->*stage)(events[table_events[k]]);
     }
   };
-  auto prefetch_near = [&](size_t from) {
-    for (size_t k = from, end = std::min(m, from + kGroup); k < end; ++k) {
-      PrefetchNear(events[table_events[k]]);
-    }
-  };
-  prefetch_far(0);
-  prefetch_far(kGroup);
-  prefetch_near(0);
+  prefetch_group(&DetectorImpl::PrefetchFar, 0);
+  prefetch_group(&DetectorImpl::PrefetchFar, kGroup);
+  prefetch_group(&DetectorImpl::PrefetchNear, 0);
   size_t next = 0;  // index in table_events of the next event that reaches the table
   for (size_t i = 0; i < n; ++i) {
     const bool reaches_table = table_events[next] == i;
     if (reaches_table) {
       if (next % kGroup == 0) {
-        prefetch_far(next + 2 * kGroup);
-        prefetch_near(next + kGroup);
+        prefetch_group(&DetectorImpl::PrefetchFar, next + 2 * kGroup);
+        prefetch_group(&DetectorImpl::PrefetchNear, next + kGroup);
       }
       ++next;
     }
