@@ -230,6 +230,7 @@ void DetectStage::ApplyReload() {
     reload_pending_.store(false, std::memory_order_release);
   }
   if (cfg == nullptr) return;
+  cfg->score_below_floor = options_.annotate;  // the mode does not reload
   absl::Status s = detector_->Reconfigure(*cfg);
   if (s.ok()) MapRuleSlots(*cfg);
   std::fprintf(stderr, "exfilter: config reload %s%s\n", s.ok() ? "applied" : "refused: ",

@@ -141,7 +141,9 @@ int RunAgent(const AgentConfig& cfg, const std::string& config_file) {
     }
     dead_letter = std::move(*d);
   }
-  absl::StatusOr<std::unique_ptr<Detector>> detector = Detector::Create(cfg.detector);
+  DetectorConfig detector_config = cfg.detector;
+  detector_config.score_below_floor = cfg.annotate;  // annotate: every event with its score
+  absl::StatusOr<std::unique_ptr<Detector>> detector = Detector::Create(detector_config);
   if (!detector.ok()) {
     Warn(absl::StrCat("bad detector configuration: ", detector.status().message()));
     return kExitUsage;

@@ -52,7 +52,8 @@ struct Decision {
   uint8_t key_detail = 0;   // Service or ActionClass value for kUserService / kUserAction
   int32_t window_seconds = 0;
   int64_t window_start_ms = 0;
-  float score = 0;          // -log10 of the tail probability bound (see docs/detector.md)
+  float score = 0;          // -log10 of the tail probability bound (see docs/detector.md); 0 if
+                            // no key reached the floor, unless config score_below_floor
   float threshold = 0;      // effective threshold (after risk / cross-service factors)
   uint32_t observed = 0;    // count in the window, this event included
   float expected = 0;       // expected count in that window

@@ -54,6 +54,10 @@ struct DetectorConfig {
   double sensitivity = 1e-8;   // tail probability that alerts: threshold = -log10(sensitivity)
   uint32_t min_count = 12;     // absolute floor: fewer events in a window never alert
   double min_expected = 0.02;  // floor of the expected count per window
+  // An event none of whose keys reaches the floor cannot fire, so its score
+  // is not computed (Decision::score 0) unless this is set: `--mode
+  // annotate` sets it (every event with its score). Not a TOML key.
+  bool score_below_floor = false;
   double peak_guard = 3.0;         // short window must exceed this x the user's recent peak (0: off)
   uint32_t peak_guard_min = 30;    // ... once that peak is at least this many events
   double cold_start_factor = 2.0;  // threshold multiplier for a user with no history, fading to 1 at warm-up

@@ -107,6 +107,10 @@ thread_determinism)
   cmp -s a1.ndjson a2.ndjson && cmp -s a1.ndjson a3.ndjson || fail "annotate output differs by thread count"
   cmp -s f1.ndjson f2.ndjson && cmp -s f1.ndjson f3.ndjson || fail "filter output differs by thread count"
   [ "$(lines f1.ndjson)" -gt 0 ] || fail "generated incidents produced no forwarded event"
+  # Annotate scores every event, also watched ones below any floor (8 at risk, else 12) that
+  # cannot fire and that filter mode does not score.
+  grep -Eq '"anomalous":false,"score":([1-9]|0\.[0-9]*[1-9])[^}]*"observed":[1-7],' a1.ndjson ||
+    fail "annotate left events below the floor unscored"
   # Pipe (short reads, other chunking) gives the same bytes as the file.
   cat big.ndjson | "$BIN" -t 2 --mode annotate -q > p2.ndjson
   cmp -s a1.ndjson p2.ndjson || fail "stdin output differs from file output"

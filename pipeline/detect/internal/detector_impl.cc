@@ -311,11 +311,19 @@ void DetectorImpl::ObserveWatched(const DetectorEvent& ev, UserRec& u, bool /*is
   uint32_t xl = u.long_ring[ring_l];
   const uint32_t risk = ActiveRisk(u, t);
   const uint32_t floor = risk != 0 ? config_.risk_min_count : config_.min_count;
+  // Every candidate key needs its count at the floor to fire. Below it, and
+  // outside an incident (whose events are all forwarded with their
+  // explanation), the event cannot be anomalous: it is counted and its
+  // reasons noted, but no key is scored (score 0) unless score_below_floor.
+  const bool scored = xs >= floor || xl >= floor ||
+                      (lw == lh && ((svc >= 0 && u.svc_count[svc] >= floor) ||
+                                    u.act_count[act] >= floor)) ||
+                      config_.score_below_floor || incidents_.contains(ev.user_key);
   // The long window's expectation is read only by the keys below that can be
   // scored: the long window at the floor, a service with 3 or more events,
   // the action class at the floor (the last two in the newest long window).
-  bool long_scored = xl >= floor;
-  if (lw == lh) {
+  bool long_scored = scored && xl >= floor;
+  if (scored && lw == lh) {
     for (int i = 0; i < kSubServices; ++i) long_scored |= u.svc_count[i] >= 3;
     long_scored |= u.act_count[act] >= floor;
   }
@@ -327,41 +335,11 @@ void DetectorImpl::ObserveWatched(const DetectorEvent& ev, UserRec& u, bool /*is
   double surge_l = LongSurge(tenant, lw, surge);
   ms *= surge, vs *= surge * surge, ml *= surge_l, vl *= surge_l * surge_l;
 
-  WindowScore best{TailScore(xs, ms, vs), xs, ms, vs};
+  WindowScore best{0.0, xs, ms, vs};
   d.window = WindowKind::kShort;
   d.key = KeyKind::kUser;
-  // A sub-key (one service, one action class) must be 10x more surprising
-  // than the user's total to be named as the key that fired.
-  auto consider = [&](double score, uint32_t x, double m, double v, WindowKind wk, KeyKind k,
-                      uint8_t detail) {
-    double margin = k == KeyKind::kUser ? 0.0 : kSubKeyMargin;
-    if (x >= floor && (score > best.score + margin || best.observed < floor)) {
-      best = {score, x, m, v};
-      d.window = wk, d.key = k, d.key_detail = detail;
-    }
-  };
-  if (xl >= floor) consider(TailScore(xl, ml, vl), xl, ml, vl, WindowKind::kLong, KeyKind::kUser, 0);
   int elevated_services = 0;
-  if (lw == lh) {
-    for (int i = 0; i < kSubServices; ++i) {
-      if (u.svc_count[i] < 3) continue;  // neither elevated nor above any floor
-      const bool set = (u.meta & detect_internal::kSvcShareSet) != 0;
-      double p = ShareP<kSubServices>(u.svc_share, set, i);
-      double sc = TailScore(u.svc_count[i], ml * p, std::max(vl * p, ml * p));
-      if (sc >= 1.0) elevated_services++;
-      if (i == svc) {
-        consider(sc, u.svc_count[i], ml * p, vl * p, WindowKind::kLong, KeyKind::kUserService,
-                 static_cast<uint8_t>(ev.service));
-      }
-    }
-    if (u.act_count[act] >= floor) {
-      const bool set = (u.meta & detect_internal::kActShareSet) != 0;
-      double pa = ShareP<kSubActions>(u.act_share, set, act);
-      consider(TailScore(u.act_count[act], ml * pa, std::max(vl * pa, ml * pa)),
-               u.act_count[act], ml * pa, vl * pa, WindowKind::kLong, KeyKind::kUserAction,
-               static_cast<uint8_t>(ev.action));
-    }
-  }
+  if (scored) ScoreKeys(ev, u, xl, ml, vl, lw == lh, floor, best, d, &elevated_services);
 
   // Novelty: a destination / IP seen no more often than the events of this window.
   uint32_t reasons = 0;
@@ -369,7 +347,7 @@ void DetectorImpl::ObserveWatched(const DetectorEvent& ev, UserRec& u, bool /*is
   if (old_enough && ev.dest_key != 0 && seen_dest < xs) reasons |= kReasonNewDestination;
   if (old_enough && ipk != 0 && seen_ip < xs) reasons |= kReasonNewIp;
   double score = best.score;
-  if (reasons != 0) score += config_.novelty_bonus;
+  if (scored && reasons != 0) score += config_.novelty_bonus;
   reasons |= risk;
   // A user still warming up is held to a higher bar (its expectation is
   // mostly borrowed from peers); it fades linearly to 1 at the end of warm-up.
@@ -384,7 +362,7 @@ void DetectorImpl::ObserveWatched(const DetectorEvent& ev, UserRec& u, bool /*is
   if ((d.window == WindowKind::kLong ? surge_l : surge) > 1.5) reasons |= kReasonSurgeDamped;
   int slot_used = d.window == WindowKind::kLong ? slot_l : slot_s;
   if (ww >= 1.0 && SlotFactor(u, slot_used, cbar) < 0.5) reasons |= kReasonOffHours;
-  bool fires = score >= threshold && best.observed >= floor;
+  bool fires = scored && score >= threshold && best.observed >= floor;
   // Peak guard: a user who recently had a big short window (a weekly bulk
   // upload) alerts in the short window only above peak_guard times it.
   if (fires && d.window == WindowKind::kShort && config_.peak_guard > 0 &&
@@ -404,7 +382,47 @@ void DetectorImpl::ObserveWatched(const DetectorEvent& ev, UserRec& u, bool /*is
   d.window_start_ms = d.window == WindowKind::kLong ? int64_t{lw} * p_.long_ms
                                                     : int64_t{w} * p_.short_ms;
   d.reasons = reasons;
-  Alerting(ev, fires, d, records);
+  if (scored) Alerting(ev, fires, d, records);
+}
+
+// The score of every candidate key whose count reaches the floor (the user's
+// short window in `best` already); the best is named in `d`. A sub-key (one
+// service, one action class) must be 10x more surprising than the user's
+// total to be named as the key that fired.
+void DetectorImpl::ScoreKeys(const DetectorEvent& ev, const UserRec& u, uint32_t xl, double ml,
+                             double vl, bool newest_long, uint32_t floor, WindowScore& best,
+                             Decision& d, int* elevated_services) const {
+  best.score = TailScore(best.observed, best.expected, best.var);
+  auto consider = [&](double score, uint32_t x, double m, double v, WindowKind wk, KeyKind k,
+                      uint8_t detail) {
+    double margin = k == KeyKind::kUser ? 0.0 : kSubKeyMargin;
+    if (x >= floor && (score > best.score + margin || best.observed < floor)) {
+      best = {score, x, m, v};
+      d.window = wk, d.key = k, d.key_detail = detail;
+    }
+  };
+  if (xl >= floor) consider(TailScore(xl, ml, vl), xl, ml, vl, WindowKind::kLong, KeyKind::kUser, 0);
+  if (!newest_long) return;
+  const int svc = SubService(ev.service);
+  const int act = static_cast<int>(ev.action) - static_cast<int>(ActionClass::kUpload);
+  for (int i = 0; i < kSubServices; ++i) {
+    if (u.svc_count[i] < 3) continue;  // neither elevated nor above any floor
+    const bool set = (u.meta & detect_internal::kSvcShareSet) != 0;
+    double p = ShareP<kSubServices>(u.svc_share, set, i);
+    double sc = TailScore(u.svc_count[i], ml * p, std::max(vl * p, ml * p));
+    if (sc >= 1.0) (*elevated_services)++;
+    if (i == svc) {
+      consider(sc, u.svc_count[i], ml * p, vl * p, WindowKind::kLong, KeyKind::kUserService,
+               static_cast<uint8_t>(ev.service));
+    }
+  }
+  if (u.act_count[act] >= floor) {
+    const bool set = (u.meta & detect_internal::kActShareSet) != 0;
+    double pa = ShareP<kSubActions>(u.act_share, set, act);
+    consider(TailScore(u.act_count[act], ml * pa, std::max(vl * pa, ml * pa)),
+             u.act_count[act], ml * pa, vl * pa, WindowKind::kLong, KeyKind::kUserAction,
+             static_cast<uint8_t>(ev.action));
+  }
 }
 
 }  // namespace exfilter

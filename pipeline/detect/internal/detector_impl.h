@@ -187,6 +187,11 @@ class DetectorImpl {
   void CountUnreached(const DetectorEvent& ev, Decision& d);
   void ObserveWatched(const DetectorEvent& ev, detect_internal::UserRec& u, bool is_new,
                       Decision& d, std::vector<DetectorRecord>* records);
+  // Scores the candidate keys that reach `floor` into `best` and names the
+  // best in `d`; counts the services elevated in the newest long window.
+  void ScoreKeys(const DetectorEvent& ev, const detect_internal::UserRec& u, uint32_t xl,
+                 double ml, double vl, bool newest_long, uint32_t floor, WindowScore& best,
+                 Decision& d, int* elevated_services) const;
 };
 
 // Sketch key of (user, destination) or (user, ip / prefix).

@@ -168,5 +168,45 @@ TEST(DetectorBatch, BatchedDecisionsRecordsAndStateEqualOneAtATime) {
   EXPECT_GT(got_records.size(), 10u);
 }
 
+// An event none of whose keys reaches the floor cannot fire: by default it
+// is counted but not scored (score 0), which changes nothing else. With
+// score_below_floor (--mode annotate) it gets its score. Both detectors
+// agree on every other field, every record and the state, and on anomalous
+// events on the score too.
+TEST(DetectorBatch, EventsBelowTheFloorAreCountedNotScoredUnlessAsked) {
+  const std::vector<DetectorEvent> events = SeededStream(200'000, 20261202);
+  DetectorConfig scoring_all = StreamConfig();
+  scoring_all.score_below_floor = true;
+  auto skips = MakeDetector(StreamConfig());
+  auto scores = MakeDetector(scoring_all);
+  ASSERT_NE(skips, nullptr);
+  ASSERT_NE(scores, nullptr);
+  std::vector<DetectorRecord> skips_records, scores_records;
+  size_t unscored = 0, scored = 0;
+  for (size_t i = 0; i < events.size(); ++i) {
+    Decision a = skips->Observe(events[i], &skips_records);
+    const Decision b = scores->Observe(events[i], &scores_records);
+    if (a.watched && !a.anomalous && a.score == 0 && b.score > 0) {
+      ++unscored;
+      ASSERT_LT(a.observed, StreamConfig().min_count) << i;
+      a.score = b.score;
+    }
+    if (a.watched && a.score > 0) ++scored;
+    ExpectSameDecision(a, b, i);
+    if (testing::Test::HasFatalFailure()) return;
+  }
+  skips->Flush(&skips_records);
+  scores->Flush(&scores_records);
+  ASSERT_EQ(skips_records.size(), scores_records.size());
+  for (size_t i = 0; i < skips_records.size(); ++i) {
+    EXPECT_EQ(skips_records[i].incident_id, scores_records[i].incident_id) << i;
+    EXPECT_EQ(skips_records[i].held_events, scores_records[i].held_events) << i;
+  }
+  EXPECT_EQ(skips->Serialize(), scores->Serialize());
+  EXPECT_GT(unscored, 20'000u);  // many of the stream's watched events (43,571)
+  EXPECT_GT(scored, 20'000u);    // events at the floor are still scored (76,616)
+  EXPECT_GT(skips->stats().forwarded, 0u);
+}
+
 }  // namespace
 }  // namespace exfilter::dtest
