@@ -31,9 +31,8 @@ void Tailer::Track(const std::string& path, std::unique_ptr<OpenFile> file, cons
   uint64_t start = 0;
   absl::StatusOr<FileStat> st = t->file->Stat();
   const uint64_t size = st.ok() ? st->size : 0;
-  if (auto it = resume_.find(id.Key()); it != resume_.end()) {
-    start = it->second <= size ? it->second : 0;  // shrank while we were down: from the head
-    resume_.erase(it);
+  if (uint64_t known = 0; TakeKnownOffset(id.Key(), &known)) {
+    start = known <= size ? known : 0;  // shrank while we were not reading it: from the head
   } else if (first_scan && options_.from_tail) {
     start = size;  // the last line may be partial: wait for the next newline
     while (start > 0) {
@@ -46,6 +45,34 @@ void Tailer::Track(const std::string& path, std::unique_ptr<OpenFile> file, cons
   t->cursor.offset = start;
   t->read_offset = start;
   files_.push_back(std::move(t));
+}
+
+bool Tailer::TakeKnownOffset(const std::string& key, uint64_t* offset) {
+  if (auto it = resume_.find(key); it != resume_.end()) {
+    *offset = it->second;
+    resume_.erase(it);
+    return true;
+  }
+  if (auto it = dropped_.find(key); it != dropped_.end()) {
+    *offset = it->second.first;
+    dropped_.erase(it);
+    return true;
+  }
+  return false;
+}
+
+void Tailer::RememberDropped(const Tracked& t) {
+  if (t.id.fingerprint == 0) return;  // no first line: nothing to know it by
+  const std::string key = t.id.Key();
+  dropped_[key] = {t.read_offset, ++dropped_seq_};
+  dropped_order_.emplace_back(key, dropped_seq_);
+  while (dropped_order_.size() > kDroppedMemory) {
+    const auto& [old_key, seq] = dropped_order_.front();
+    if (auto it = dropped_.find(old_key); it != dropped_.end() && it->second.second == seq) {
+      dropped_.erase(it);
+    }
+    dropped_order_.pop_front();
+  }
 }
 
 void Tailer::Discover() {
@@ -153,6 +180,7 @@ uint64_t Tailer::Poll(ChunkReader& reader, const std::atomic<bool>* stop) {
     if (t->gone) {  // rotated away or deleted, and read to its end: take the partial line
       reader.FlushPartial(t->cursor);
       sources_->Retire(t->cursor.id);
+      RememberDropped(*t);
       t->file.reset();
     }
   }

@@ -101,6 +101,7 @@ class TailRun {
   void Poll() { tailer_.Poll(reader_, nullptr); }
   std::vector<std::string> Warnings() { return tailer_.TakeWarnings(); }
   size_t FailingCount() const { return tailer_.FailingCount(); }
+  size_t DroppedCount() const { return tailer_.DroppedCount(); }
   std::string Finish() {
     reader_.Release();
     EXPECT_TRUE(pipeline_.CloseInput().ok());
@@ -414,6 +415,37 @@ TEST(Tailer, RotatedUnreadableFilesDoNotPileUp) {
   }
   EXPECT_EQ(warnings, 60u);
   EXPECT_EQ(run.Finish(), Lines(0, 1));
+}
+
+TEST(Tailer, AFileRenamedOutOfThePatternsAndBackGoesOnWhereItWasLeft) {
+  FakeFs fs;
+  fs.Append("/log/a.json", Lines(0, 3));
+  TailRun run(&fs, {"/log/*.json"});
+  run.Poll();
+  fs.Rename("/log/a.json", "/log/a.json.tmp");  // out of the pattern: dropped
+  run.Poll();
+  fs.Append("/log/a.json.tmp", Lines(3, 5));
+  fs.Rename("/log/a.json.tmp", "/log/a.json");  // back in
+  run.Poll();
+  fs.Append("/log/a.json", Lines(5, 6));
+  run.Poll();
+  EXPECT_EQ(run.Finish(), Lines(0, 6));
+}
+
+TEST(Tailer, DroppedFilesAreRememberedBoundedly) {
+  FakeFs fs;
+  TailRun run(&fs, {"/log/*.json"});
+  std::string expected;
+  for (int i = 0; i < 1100; ++i) {
+    const std::string path = "/log/f" + std::to_string(i) + ".json";
+    fs.Append(path, Lines(i, i + 1));
+    expected += Lines(i, i + 1);
+    run.Poll();
+    fs.Remove(path);
+    run.Poll();
+  }
+  EXPECT_EQ(run.DroppedCount(), Tailer::kDroppedMemory);
+  EXPECT_EQ(run.Finish(), expected);
 }
 
 TEST(Tailer, TwoFilesWithTheSameFirstLineAreBothRead) {
