@@ -100,8 +100,11 @@ void Tailer::Discover() {
     absl::StatusOr<FileStat> st = fs_->Stat(path);
     if (!st.ok()) {
       // Deleted since the glob: gone. Any other error (permissions) says
-      // nothing of the file we follow under this path.
-      if (!absl::IsNotFound(st.status())) complete = false;
+      // nothing of the file we follow under this path, and is worth a warning.
+      if (!absl::IsNotFound(st.status())) {
+        warn_once(path, st.status());
+        complete = false;
+      }
       continue;
     }
     Tracked* same = nullptr;

@@ -397,6 +397,23 @@ TEST(Tailer, AnUnreadableFileWarnsOnceWhileItLastsAndAgainWhenItComesBack) {
   EXPECT_EQ(run.Finish(), Lines(0, 2));
 }
 
+TEST(Tailer, APathThatCannotBeExaminedWarnsOnceWhileItLasts) {
+  FakeFs fs;
+  fs.Append("/log/app.log", Lines(0, 2));
+  TailRun run(&fs, {"/log/*.log"});
+  run.Poll();
+  fs.stat_fails = true;
+  run.Poll();
+  run.Poll();
+  EXPECT_EQ(run.Warnings(), std::vector<std::string>{"cannot stat /log/app.log"});
+  fs.stat_fails = false;
+  fs.Append("/log/app.log", Lines(2, 3));
+  run.Poll();
+  EXPECT_TRUE(run.Warnings().empty());
+  EXPECT_EQ(run.FailingCount(), 0u);
+  EXPECT_EQ(run.Finish(), Lines(0, 3));
+}
+
 // Rotation by timestamped names, every file unreadable: each warns once and
 // the tailer remembers only the ones still there.
 TEST(Tailer, RotatedUnreadableFilesDoNotPileUp) {
