@@ -13,6 +13,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <vector>
 
 #include "pipeline/detect/internal/huge_buffer.h"
@@ -32,22 +33,12 @@ class BlockedCountMin {
   // Inline: one or two calls per watched event. The depth is dispatched to
   // a constant, so the row loops unroll (same counters, same results).
   uint32_t Estimate(uint64_t key) const {
-    switch (depth_) {
-      case 1: return EstimateRows<1>(key);
-      case 2: return EstimateRows<2>(key);
-      case 4: return EstimateRows<4>(key);
-      default: return EstimateRows<8>(key);
-    }
+    return ByDepth([&](auto depth) { return EstimateRows<depth()>(key); });
   }
   // Adds `n` with conservative update; returns the estimate before adding.
   uint32_t Add(uint64_t key, uint32_t n = 1) {
     total_ += n;
-    switch (depth_) {
-      case 1: return AddRows<1>(key, n);
-      case 2: return AddRows<2>(key, n);
-      case 4: return AddRows<4>(key, n);
-      default: return AddRows<8>(key, n);
-    }
+    return ByDepth([&](auto depth) { return AddRows<depth()>(key, n); });
   }
   void Prefetch(uint64_t key) const;
   void Clear();
@@ -64,6 +55,16 @@ class BlockedCountMin {
 
  private:
   static constexpr uint32_t kBlockCounters = 32;  // 64 bytes of uint16_t
+  // f(std::integral_constant<uint32_t, depth_>) for depth_ in {1, 2, 4, 8}.
+  template <typename F>
+  uint32_t ByDepth(F&& f) const {
+    switch (depth_) {
+      case 1: return f(std::integral_constant<uint32_t, 1>{});
+      case 2: return f(std::integral_constant<uint32_t, 2>{});
+      case 4: return f(std::integral_constant<uint32_t, 4>{});
+      default: return f(std::integral_constant<uint32_t, 8>{});
+    }
+  }
   // The key's block and, in row r, its counter's index within the block
   // (rows of 32/D counters; depth D in {1, 2, 4, 8}).
   template <uint32_t D>
