@@ -315,10 +315,10 @@ void DetectorImpl::ObserveWatched(const DetectorEvent& ev, UserRec& u, bool /*is
   // outside an incident (whose events are all forwarded with their
   // explanation), the event cannot be anomalous: it is counted and its
   // reasons noted, but no key is scored (score 0) unless score_below_floor.
-  const bool scored = xs >= floor || xl >= floor ||
-                      (lw == lh && ((svc >= 0 && u.svc_count[svc] >= floor) ||
-                                    u.act_count[act] >= floor)) ||
-                      config_.score_below_floor || incidents_.contains(ev.user_key);
+  // The sub-keys count events of the newest long window, all of them also
+  // in its xl (which saturates later): xl is their bound.
+  const bool scored = xs >= floor || xl >= floor || config_.score_below_floor ||
+                      incidents_.contains(ev.user_key);
   // The long window's expectation is read only by the keys below that can be
   // scored: the long window at the floor, a service with 3 or more events,
   // the action class at the floor (the last two in the newest long window).
